@@ -55,6 +55,7 @@ class Progress:
         self.finished = 0
         self.est: dict[str, float | None] = {}
         self.guess = 0.0
+        self.any_known = False
         self._t0 = 0.0
         self._current: str | None = None
         self._width = 0
@@ -63,6 +64,7 @@ class Progress:
         self.total, self.finished, self.est = total, reused, dict(estimates)
         known = [v for v in estimates.values() if v is not None]
         self.guess = statistics.median(known) if known else 0.0
+        self.any_known = bool(known)
         if reused:
             self._write(f"{reused}/{total} claims reused from the store", newline=True)
 
@@ -80,7 +82,7 @@ class Progress:
     def line(self) -> str:
         secs, unknown = self.remaining()
         est = f"~{fmt_seconds(secs)} left" + (f" ({unknown} never timed)" if unknown else "")
-        if unknown and not secs:
+        if not self.any_known:
             est = "time left unknown (no past timings)"
         return f"[{self.finished + 1}/{self.total}] {self._current}  {est}"
 
