@@ -27,7 +27,7 @@ pytestmark = pytest.mark.browser
 #: Chromium flags for a closed network, from the machine notes: no background connections.
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage", "--virtual-time-budget=10000", "--window-size=1200,900"]
+         "--disable-dev-shm-usage", "--virtual-time-budget=3000", "--window-size=1200,900"]
 
 PROBE = """<script>
 window.addEventListener('load', () => {

@@ -241,3 +241,11 @@ def test_cli_fresh_and_no_store(tmp_path):
     assert r1.returncode == r2.returncode == r3.returncode == 0, r1.stderr + r2.stderr + r3.stderr
     assert "reused" not in r1.stdout and "1 reused from the store" in r2.stdout and "reused" not in r3.stdout
     assert r1.stderr == ""  # not a terminal: no progress output
+
+
+def test_unwritable_store_still_gives_results(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    (o,) = st.run_with_store([_claim()], store=st.Store(blocker / "store"))
+    assert o.verdict is Verdict.HOLDS
+    assert "could not store TSTORE.one" in capsys.readouterr().err

@@ -18,6 +18,9 @@ entry or the new one, never half of one. An entry that does not parse, whose che
 match, or whose recorded key differs from the expected one is *corrupted*: it is reported, never
 trusted, and the check is recomputed (and the entry rewritten).
 
+What is *not* hashed: modules outside ``theorycheck`` that a user's claim file imports (its own
+file is hashed), and data files a check reads. After editing those, run with ``--fresh``.
+
 Layout: ``<root>/<claim-id>-<hash8>/<key[:32]>.json`` (one folder per claim; older entries of a
 claim stay and give the progress display its past timings).
 """
@@ -349,7 +352,10 @@ def run_with_store(
             except Exception as e:  # noqa: BLE001 - recorded like runner.run_claims does
                 o = Crash(c, e, time.perf_counter() - t0)
             if store is not None and not isinstance(o, Crash):
-                store.put(o, profile)
+                try:
+                    store.put(o, profile)
+                except OSError as e:  # an unwritable store costs the reuse, never the result
+                    print(f"theorycheck: could not store {c.id} in {store.root}: {e}", file=sys.stderr)
             out.append(o)
             if progress is not None:
                 progress.done(c.id, o.seconds)
