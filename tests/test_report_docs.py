@@ -5,9 +5,8 @@ code (source hash), statement and source. Regenerate both with `theorycheck docs
 import json
 from pathlib import Path
 
-import pytest
 
-from theorycheck import docsgen, registry
+from theorycheck import docsgen
 from theorycheck.registry import Claim
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -89,7 +89,7 @@ def results_json(results, profile: str) -> dict:
 
     data = runner.to_json(results)
     data["profile"] = profile
-    for d, r in zip(data["claims"], results):
+    for d, r in zip(data["claims"], results, strict=True):
         d["profile"] = profile
         d["source_hash"] = source_hash(r.claim)
         d["cached"] = bool(getattr(r, "cached", False))
