@@ -181,3 +181,13 @@ def test_cli_report_from_results_covers_every_registered_claim(tmp_path):
     for c in registry.all_claims():
         assert f'data-claim-id="{c.id}"' in html
     assert "K24.sec31" in html.split('<section id="errata">')[1].split('<section id="claims">')[0]
+
+
+def test_cli_report_runs_through_the_store(tmp_path, capsys):
+    args = ["report", "--only", "K24.sec31", "--store", str(tmp_path / "s"), "--out", str(tmp_path / "o")]
+    assert cli.main(args) == 0
+    first = (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
+    assert 'data-claim-id="K24.sec31"' in first and "reused from the results store" not in first
+    assert cli.main(args) == 0
+    assert "reused from the results store" in (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
+    assert str(tmp_path / "o" / "report.md") in capsys.readouterr().out
