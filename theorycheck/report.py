@@ -212,7 +212,11 @@ def environment() -> dict[str, Any]:
         except PackageNotFoundError:
             pk[d] = "not installed"
     device = f"CPU: {platform.machine()} ({os.cpu_count()} logical cores)"
-    if pk["torch"] != "not installed":
+    from .store import nvidia_driver_present
+
+    if pk["torch"] != "not installed" and not nvidia_driver_present():
+        device += "; no CUDA device (no NVIDIA driver)"
+    elif pk["torch"] != "not installed":
         try:
             import torch
 

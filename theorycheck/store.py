@@ -7,7 +7,9 @@ An entry is keyed by
 * the *source hash* of the code the check ran: the file of the claim's module and, transitively,
   every ``theorycheck`` module it imports (found by parsing the ``import`` statements, including
   those inside functions), see :func:`source_closure`;
-* the versions of the numerical libraries (SymPy, mpmath, NumPy, SciPy, torch) and of Python.
+* the versions of the numerical libraries (SymPy, mpmath, NumPy, SciPy, torch) and of Python;
+* whether an NVIDIA driver is present and ``CUDA_VISIBLE_DEVICES`` (a check with
+  ``device="auto"`` may run on a GPU there): see :func:`accelerator`.
 
 Key = SHA-256 of the canonical JSON of these fields. A change to any of them gives a new key, so
 the old entry is simply not found and the check runs again.
@@ -159,6 +161,17 @@ def library_versions() -> dict[str, str]:
     return out
 
 
+def nvidia_driver_present() -> bool:
+    """True when an NVIDIA driver is loaded (``/proc/driver/nvidia`` or ``/dev/nvidiactl``).
+    Without one, CUDA cannot be available, whatever torch says; checking costs no torch import."""
+    return os.path.exists("/proc/driver/nvidia/version") or os.path.exists("/dev/nvidiactl")
+
+
+def accelerator() -> dict[str, Any]:
+    """The part of the key that tells GPU runs from CPU runs, without importing torch."""
+    return {"nvidia_driver": nvidia_driver_present(), "CUDA_VISIBLE_DEVICES": os.environ.get("CUDA_VISIBLE_DEVICES")}
+
+
 def _canonical(obj: Any) -> bytes:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), allow_nan=False).encode()
 
@@ -198,7 +211,7 @@ class Store:
         if self._versions is None:
             self._versions = library_versions()
         return {"format": FORMAT, "claim": c.id, "profile": profile, "params": params or {},
-                "source": sh, "libraries": self._versions}
+                "source": sh, "libraries": self._versions, "accelerator": accelerator()}
 
     def claim_dir(self, claim_id: str) -> Path:
         safe = re.sub(r"[^A-Za-z0-9._-]", "_", claim_id)
