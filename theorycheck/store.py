@@ -74,8 +74,20 @@ def _package_of(path: Path, modname: str) -> str:
     return modname if path.name == "__init__.py" else modname.rpartition(".")[0]
 
 
+_IMPORTS_CACHE: dict[tuple, set[str]] = {}
+
+
 def _imported_theorycheck_modules(path: Path, modname: str) -> set[str]:
-    """Names of the theorycheck modules imported anywhere in the file (incl. inside functions)."""
+    """Names of the theorycheck modules imported anywhere in the file (incl. inside functions);
+    memoised per (file, size, mtime), since many claims share the same helper modules."""
+    st = path.stat()
+    key = (str(path), modname, st.st_size, st.st_mtime_ns)
+    if key not in _IMPORTS_CACHE:
+        _IMPORTS_CACHE[key] = _parse_imports(path, modname)
+    return _IMPORTS_CACHE[key]
+
+
+def _parse_imports(path: Path, modname: str) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     pkg = _package_of(path, modname)
     found: set[str] = set()
