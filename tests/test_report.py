@@ -149,6 +149,8 @@ def test_printed_forms_of_any_kind():
     (label, val), = report.printed_forms(broken)
     assert "ZeroDivisionError" in val
     assert report.mathml(sp.Symbol("x") ** 2).startswith("<math")
+    nested = report._value_html({"part": {"bound": sp.Symbol("c") / 2, "n": 3}, "plain": [1, 2]})
+    assert nested.count("<math") == 1 and "<mfrac>" in nested
 
 
 def test_decisive_evidence_without_parts_is_the_whole_evidence():

@@ -148,13 +148,29 @@ def latex(expr: Any) -> str:
     return sp.latex(expr)
 
 
+def _has_sympy(v: Any, depth: int = 0) -> bool:
+    if _is_sympy(v):
+        return True
+    if depth > 4:
+        return False
+    if isinstance(v, dict):
+        return any(_has_sympy(x, depth + 1) for x in v.values())
+    if isinstance(v, (list, tuple)):
+        return any(_has_sympy(x, depth + 1) for x in v)
+    return False
+
+
 def _value_html(v: Any) -> str:
+    """A printed value as HTML: SymPy objects as MathML (also inside dicts, lists, tuples)."""
     if _is_sympy(v):
         try:
             return mathml(v, display="block")
         except Exception:  # noqa: BLE001 - fall back to text
             return f"<code>{html.escape(str(v))}</code>"
-    if isinstance(v, (list, tuple)) and any(_is_sympy(x) for x in v):
+    if isinstance(v, dict) and _has_sympy(v):
+        rows = "".join(f"<tr><td>{html.escape(str(k))}</td><td>{_value_html(x)}</td></tr>" for k, x in v.items())
+        return f'<table class="printed">{rows}</table>'
+    if isinstance(v, (list, tuple)) and _has_sympy(v):
         return "(" + ", ".join(_value_html(x) for x in v) + ")"
     return f"<code>{html.escape(repr(v) if not isinstance(v, str) else v)}</code>"
 
@@ -165,7 +181,9 @@ def _value_md(v: Any) -> str:
             return f"${latex(v)}$ (`{v}`)"
         except Exception:  # noqa: BLE001
             return f"`{v}`"
-    if isinstance(v, (list, tuple)) and any(_is_sympy(x) for x in v):
+    if isinstance(v, dict) and _has_sympy(v):
+        return "{" + ", ".join(f"{k}: {_value_md(x)}" for k, x in v.items()) + "}"
+    if isinstance(v, (list, tuple)) and _has_sympy(v):
         return "(" + ", ".join(_value_md(x) for x in v) + ")"
     return f"`{v!r}`" if not isinstance(v, str) else f"`{v}`"
 
