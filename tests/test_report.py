@@ -170,6 +170,14 @@ def test_figures_found_generically(tmp_path):
         report._FIGURES.pop("ZZA")
     assert names[:3] == ["c.png", "a.png", "b.png"]
     assert [Path(n).name for n in names[3:]] == ["ZZA.holds--extra.png", "ZZA.holds.png"]
+    # figures/index.json links plot files to claims by ID prefix
+    tiny_png(figs / "some_plot.png")
+    (figs / "index.json").write_text('{"ZZA": ["some_plot.png"], "ZZB": ["other.png"]}')
+    names = report.figure_paths(c, None, figs)
+    assert [Path(n).name for n in names] == ["a.png", "some_plot.png", "ZZA.holds--extra.png", "ZZA.holds.png"]
+    (figs / "index.json").write_text('{"ZZA": "some_plot.png"}')
+    with pytest.raises(ValueError, match="^figures:"):
+        report.figure_paths(c, None, figs)
 
 
 def test_cli_report_from_results_covers_every_registered_claim(tmp_path):

@@ -23,7 +23,10 @@ Figures of a claim are found generically, without touching the registry:
 2. claim tags of the form ``"figure:PATH"``;
 3. paths registered with :func:`register_figures` (``claim-ID prefix -> files``), e.g. by a
    plot module for the figures ``theorycheck plot`` writes;
-4. files in the figures folder named after the claim: ``figures/<ID>.png`` or
+4. ``figures/index.json``, a mapping ``{"claim-ID prefix": ["file.png", ...]}`` (file names in the
+   figures folder), e.g. ``{"K24.thm3": ["theorem3_collapse.png"]}``: links the files
+   ``theorycheck plot`` writes to claims without touching any code;
+5. files in the figures folder named after the claim: ``figures/<ID>.png`` or
    ``figures/<ID>--<anything>.png`` (also ``.svg``, ``.jpg``).
 
 A relative path is looked up in the working directory, then in the figures folder.
@@ -98,6 +101,9 @@ def figure_paths(claim: Claim, outcome: dict | None, figures_dir: str | Path = "
         if claim.id == prefix or claim.id.startswith(prefix):
             names += paths
     fd = Path(figures_dir)
+    for prefix, paths in _figure_index(fd).items():
+        if claim.id == prefix or claim.id.startswith(prefix):
+            names += [p if Path(p).is_absolute() else str(fd / p) for p in paths]
     if fd.is_dir():
         for f in sorted(fd.iterdir()):
             if f.suffix.lower() in _IMAGE_TYPES and (f.stem == claim.id or f.stem.startswith(claim.id + "--")):
@@ -107,6 +113,22 @@ def figure_paths(claim: Claim, outcome: dict | None, figures_dir: str | Path = "
         if n not in seen:
             seen.append(n)
     return seen
+
+
+def _figure_index(figures_dir: Path) -> dict[str, list[str]]:
+    """``figures_dir/index.json`` (claim-ID prefix -> file names), or {} when there is none.
+    A malformed index is an error naming the file (never silently ignored)."""
+    f = figures_dir / "index.json"
+    if not f.is_file():
+        return {}
+    try:
+        data = json.loads(f.read_text(encoding="utf-8"))
+    except ValueError as e:
+        raise ValueError(f"figures: {f} is not valid JSON ({e})") from None
+    if not isinstance(data, dict) or not all(
+            isinstance(v, list) and all(isinstance(x, str) for x in v) for v in data.values()):
+        raise ValueError(f"figures: {f} must map claim-ID prefixes to lists of file names")
+    return data
 
 
 def _resolve(name: str, figures_dir: Path) -> Path | None:
