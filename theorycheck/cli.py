@@ -1,7 +1,13 @@
-"""Command line: ``theorycheck verify | list | plot``.
+"""Command line: ``theorycheck verify | list | plot | report | docs``.
 
 ``verify`` exits 0 when every check ran (whatever the verdicts), 2 when a check crashed,
-and with ``--strict`` 1 when a verdict is corrected, fails or inconclusive.
+and with ``--strict`` 1 when a verdict is corrected, fails or inconclusive; 130 when
+interrupted (Ctrl-C): the claims finished before are in the results store, and the next run
+resumes from them.
+
+Outcomes are kept in the results store (``.theorycheck-store/``, see
+:mod:`theorycheck.store`) and reused while the claim's code, profile and libraries are
+unchanged; ``--fresh`` recomputes everything, ``--no-store`` neither reads nor writes it.
 """
 
 from __future__ import annotations
@@ -24,6 +30,22 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--strict", action="store_true", help="exit 1 if any verdict is corrected, fails or inconclusive")
     v.add_argument("--claims", action="append", default=[], metavar="FILE", help="also load claims from a Python file")
     v.add_argument("--verbose", "-v", action="store_true", help="print each claim's statement, correction and evidence")
+    _store_args(v)
+
+    rp = sub.add_parser("report", help="write the HTML report and its Markdown twin")
+    rp.add_argument("--out", default="report", metavar="DIR", help="output folder (default: report)")
+    rp.add_argument("--only", nargs="+", metavar="ID", help="claim IDs or ID prefixes")
+    rp.add_argument("--profile", choices=("quick", "full"), default="quick")
+    rp.add_argument("--claims", action="append", default=[], metavar="FILE", help="also load claims from a Python file")
+    rp.add_argument("--results", metavar="JSON", help="render these results (from `verify --json`) instead of running")
+    rp.add_argument("--figures", default="figures", metavar="DIR", help="where `theorycheck plot` wrote the figures")
+    _store_args(rp)
+
+    dc = sub.add_parser("docs", help="regenerate docs/results.json and docs/claims.md from the registry")
+    dc.add_argument("--no-run", action="store_true", help="only re-render docs/claims.md from docs/results.json")
+    dc.add_argument("--results", default="docs/results.json", metavar="JSON")
+    dc.add_argument("--out", default="docs/claims.md", metavar="MD")
+    _store_args(dc)
 
     ls = sub.add_parser("list", help="list the claims and their sources")
     ls.add_argument("--claims", action="append", default=[], metavar="FILE")
@@ -33,6 +55,65 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--out", default="figures", help="output folder (default: figures)")
     pl.add_argument("--profile", choices=("quick", "full"), default="quick")
     return p
+
+
+def _store_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--fresh", action="store_true", help="ignore stored results: recompute every check (and store it)")
+    p.add_argument("--store", metavar="DIR", help="results store (default: $THEORYCHECK_STORE or .theorycheck-store)")
+    p.add_argument("--no-store", action="store_true", help="neither read nor write the results store")
+    p.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
+                   help="progress on stderr: auto = only on a terminal (default)")
+
+
+def run_selected(claims, args, log=None):
+    """Run ``claims`` through the results store with progress, as ``verify`` does.
+    Returns the outcomes; KeyboardInterrupt propagates (finished claims are stored)."""
+    from .progress import Progress
+    from .store import Store, run_with_store
+
+    log = log or sys.stderr
+    store = None if args.no_store else Store(args.store)
+    prog = Progress(enabled={"auto": None, "always": True, "never": False}[args.progress])
+
+    def corrupt(cid, path, why):
+        print(f"theorycheck: store entry of {cid} is corrupted ({why}): recomputing ({path})", file=log)
+
+    return run_with_store(claims, profile=args.profile, store=store, fresh=args.fresh, progress=prog, on_corrupt=corrupt)
+
+
+def results_json(results, profile: str) -> dict:
+    """``runner.to_json`` plus, per claim, the profile, the source hash of its code and whether
+    the outcome came from the store (docs/results.json is checked against these)."""
+    from . import runner
+    from .store import source_hash
+
+    data = runner.to_json(results)
+    data["profile"] = profile
+    for d, r in zip(data["claims"], results, strict=True):
+        d["profile"] = profile
+        d["source_hash"] = source_hash(r.claim)
+        d["cached"] = bool(getattr(r, "cached", False))
+        if getattr(r, "stored_at", None):
+            d["stored_at"] = r.stored_at
+    return data
+
+
+def write_results_json(results, profile: str, dest: str) -> None:
+    import json
+
+    text = json.dumps(results_json(results, profile), indent=2, allow_nan=False) + "\n"
+    if dest == "-":
+        sys.stdout.write(text)
+    else:
+        from .store import atomic_write_text
+
+        atomic_write_text(dest, text)
+
+
+def _interrupted(log) -> int:
+    print("\ntheorycheck: interrupted; finished checks are saved in the results store, "
+          "run the same command again to resume", file=log)
+    return 130
 
 
 def _load_user(files) -> None:
@@ -55,11 +136,16 @@ def cmd_verify(args) -> int:
     json_to_stdout = args.json == "-"
     log = sys.stderr if json_to_stdout else sys.stdout
 
-    results = runner.run_claims(claims, profile=args.profile)
+    try:
+        results = run_selected(claims, args, log=sys.stderr)
+    except KeyboardInterrupt:
+        return _interrupted(sys.stderr)
     if args.json:
-        runner.write_json(results, args.json)
+        write_results_json(results, args.profile, args.json)
     print(runner.format_table(results), file=log)
-    print(runner.summary_line(results), file=log)
+    reused = sum(bool(getattr(r, "cached", False)) for r in results)
+    print(runner.summary_line(results) + (f"  [{reused} reused from the store; --fresh recomputes]" if reused else ""),
+          file=log)
     if args.verbose:
         for r in results:
             if isinstance(r, runner.Crash):
@@ -106,7 +192,46 @@ def cmd_plot(args) -> int:
     return 0
 
 
-COMMANDS = {"verify": cmd_verify, "list": cmd_list, "plot": cmd_plot}
+def cmd_report(args) -> int:
+    import json
+
+    from . import registry, report
+
+    try:
+        _load_user(args.claims)
+        claims = registry.select(args.only)
+    except ValueError as e:
+        print(f"theorycheck: {e}", file=sys.stderr)
+        return 2
+    if args.results:
+        with open(args.results, encoding="utf-8") as fh:
+            data = json.load(fh)
+        outcomes = data["claims"]
+        profile = data.get("profile", "quick")
+    else:
+        try:
+            results = run_selected(claims, args)
+        except KeyboardInterrupt:
+            return _interrupted(sys.stderr)
+        outcomes = results_json(results, args.profile)["claims"]
+        profile = args.profile
+    html_path, md_path = report.write_report(claims, outcomes, args.out, profile=profile, figures_dir=args.figures)
+    print(html_path)
+    print(md_path)
+    return 0
+
+
+def cmd_docs(args) -> int:
+    from . import docsgen
+
+    return docsgen.main(
+        (["--no-run"] if args.no_run else []) + ["--results", args.results, "--out", args.out]
+        + (["--fresh"] if args.fresh else []) + (["--store", args.store] if args.store else [])
+        + (["--no-store"] if args.no_store else []) + ["--progress", args.progress]
+    )
+
+
+COMMANDS = {"verify": cmd_verify, "list": cmd_list, "plot": cmd_plot, "report": cmd_report, "docs": cmd_docs}
 
 
 def main(argv=None) -> int:
