@@ -43,6 +43,8 @@ def get_executor(spec: "str | Executor | None" = None, **kw) -> Executor:
         if not hasattr(spec, "map"):
             raise ValueError(f"executor: needs a map(fn, items) method, got {type(spec).__name__}")
         return spec
+    if spec == "dask" and spec not in _FACTORIES:
+        from . import dask_executor  # noqa: F401  (registers itself; imports dask lazily)
     if spec not in _FACTORIES:
         raise ValueError(f"executor: unknown back-end {spec!r}; known: {sorted(_FACTORIES)}")
     return _FACTORIES[spec](**kw)
