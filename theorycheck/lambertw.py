@@ -92,7 +92,7 @@ def _extra_digits(y: mpmath.mpf) -> int:
     with mpmath.workdps(30):
         big = mpmath.log10(abs(y) + 1)
         near = -mpmath.log10(abs(y - 1)) if y != 1 else mpmath.mpf(0)
-        return int(max(0, big) + max(0, near)) + 10
+        return int(2 * max(0, big) + max(0, near)) + 10
 
 
 def wright_omega_mp(y, dps: int = tol.MP_DPS) -> mpmath.mpf:

@@ -138,13 +138,15 @@ def integrate_sign_flow(grad: Callable, hess: Callable, w0, t_end: float, *, zer
     t = 0.0
     segments: list[Segment] = []
     events: list[dict] = []
+    pending: list[int] = []  # coordinates whose gradient reached 0 at the current time
     while t < t_end:
         if len(events) > max_events:
             raise RuntimeError(f"max_events: more than {max_events} events before t = {t_end} (Zeno behaviour?)")
         g = np.asarray(grad(w), float)
         v, S, released = _mode(g, hess, w, zero_tol)
-        for i in released:
-            events.append({"t": t, "index": i, "kind": "cross"})
+        for i in sorted(set(pending) | set(released)):
+            events.append({"t": t, "index": i, "kind": "slide" if i in S else "cross"})
+        pending = []
         if S and np.all(np.abs(v) == 0) and len(S) == w.size:
             events.append({"t": t, "index": -1, "kind": "stationary"})
             segments.append(Segment(t, t_end, w.copy(), np.zeros_like(w), S, None))
@@ -194,16 +196,10 @@ def integrate_sign_flow(grad: Callable, hess: Callable, w0, t_end: float, *, zer
         if t1 < t_end:
             g1 = np.asarray(grad(w_new))
             new_zero = [int(i) for i in free if abs(g1[i]) <= zero_tol]
-            for i in new_zero:
-                events.append({"t": t1, "index": i, "kind": "slide?"})
+            pending = new_zero
             if t1 <= t and not new_zero:  # pragma: no cover - no progress
                 raise RuntimeError(f"sign flow made no progress at t = {t}")
         t, w = t1, w_new
-    # resolve the provisional "slide?" labels: a coordinate that slides appears in a sliding set
-    slid = {i for s in segments for i in s.sliding}
-    for e in events:
-        if e["kind"] == "slide?":
-            e["kind"] = "slide" if e["index"] in slid else "cross"
     return SignFlowPath(segments, events)
 
 
