@@ -76,6 +76,10 @@ HH08_FLOAT_Y_GAP = 1e-6
 #: Relative slack when comparing a float64 value with an inequality's bound (10 ulps-ish
 #: amplified by the conditioning of delta near x = e: the float grid keeps >= 8 digits).
 HH08_FLOAT_SLACK = 1e-8
+#: A printed bound within this relative distance of the computed supremum (mpmath,
+#: golden-section search to ~1e-12 in log x) counts as sharp; farther above it, the
+#: verdict is "sharpened" with the computed supremum.
+HH08_SHARP_REL = 1e-6
 
 # --- simulator / smoothness (theorycheck.sim, theorycheck.smoothness) -------------------------
 
