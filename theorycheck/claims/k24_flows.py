@@ -153,14 +153,22 @@ def _quick_refute(expr):
     syms = sorted(sp.sympify(expr).free_symbols, key=lambda s_: s_.name)
     vals = {"t": ("7/10", "3"), "pi": ("1/3", "1/50"), "c": ("3", "17/2"), "z": ("2", "15/2"),
             "K1": ("1/5", "-1/3"), "K2": ("2/7", "3/2")}
+    e = sp.sympify(expr)
+    terms = sp.Add.make_args(sp.expand(e)) if len(sp.Add.make_args(e)) < 2 else sp.Add.make_args(e)
+    f_all = sp.lambdify(syms, e, "mpmath")
+    f_terms = [sp.lambdify(syms, tm, "mpmath") for tm in terms]
     for i in range(2):
-        pt = {s_: sp.Rational(vals.get(s_.name, ("5/7", "9/4"))[i]) for s_ in syms}
-        sub = sp.sympify(expr).subs(pt)
-        val = complex(sp.N(sub, tol.MP_DPS))
-        terms = sp.Add.make_args(sp.expand(sp.sympify(expr)))
-        scale = max([abs(complex(sp.N(tm.subs(pt), 20))) for tm in terms] + [1e-300])
+        with mpmath.workdps(tol.MP_DPS):
+            rats = [sp.Rational(vals.get(s_.name, ("5/7", "9/4"))[i]) for s_ in syms]
+            args = [mpmath.mpf(int(r.p)) / int(r.q) for r in rats]
+            try:
+                val = complex(f_all(*args))
+                scale = max([abs(complex(ft(*args))) for ft in f_terms] + [1e-300])
+            except (ZeroDivisionError, ValueError, TypeError):
+                continue
         if abs(val) / scale > tol.SYMBOLIC_REFUTE_REL:
-            return {"point": {str(k): str(v) for k, v in pt.items()}, "value": str(val), "relative": abs(val) / scale}
+            pt = {str(s_): vals.get(s_.name, ("5/7", "9/4"))[i] for s_ in syms}
+            return {"point": pt, "value": str(val), "relative": abs(val) / scale}
     return None
 
 
@@ -498,7 +506,7 @@ def _hh08(lower, upper, x_min, profile: str) -> Result:
     ys = ["1." + "0" * 29 + "1", "1.0000000001", "1.000001", "1.001", "1.1", "2", "5", "10", "23", "50", "1e3",
           "1e6", "1e10", "1e20", "1e50", "1e100"]
     if profile == "full":
-        ys += [f"{m}e{k}" for k in range(0, 100, 3) for m in (1, 3)]
+        ys += ["3"] + [f"{m}e{k}" for k in range(1, 100, 3) for m in (1, 3)]
     Dm = {s: hh08_normalized_mp(s) for s in ys}
     mmin = min(Dm.values())
     mmax = max(Dm.values())
