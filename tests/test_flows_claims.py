@@ -53,7 +53,6 @@ def test_lemma5_printed_holds():
 
 
 def test_lemma5_rejects_flipped_sign():
-    p = m.printed_lemma5()
     zz = c - 1
     fo = 1 + c * pi * t
     wrong = (fo + zz * sp.LambertW(sp.exp(fo / zz) / zz)) / c

@@ -418,7 +418,6 @@ def _lemma5_closed(a_expr, b_expr) -> Result:
 
 
 def _lemma5_general(a_gen, b_gen, K1v, K2v) -> Result:
-    import sympy as sp
 
     from ..symcheck import prove_zero
 
@@ -566,7 +565,6 @@ def check_hh08(p, profile):
 
 
 def _l6_relation(rel) -> Result:
-    import sympy as sp
 
     from ..symcheck import prove_zero
 
@@ -631,7 +629,6 @@ def _l6_threshold(stmt, proof) -> Result:
         zz = 9.0
         fs = float(stmt.subs(z, zz)) if ps.refuted else float(proof.subs(z, zz))
         x = math.exp(fs / zz - math.log(zz))
-        from ..flows import gradient_flow_loss
 
         ev["example"] = {"c": zz + 1, "f": fs, "x": x, "e": math.e}
         return Result(Verdict.CORRECTED, f"{' and '.join(which)}: threshold differs from f >= z (log z + 1) needed for x >= e",
@@ -769,7 +766,7 @@ def _l6_limit(exponent, constant, profile: str) -> Result:
         return Result(Verdict.HOLDS, f"pi t l(t) -> {lim_c}", "symbolic+numeric", ev)
     return Result(Verdict.SHARPENED, f"l = Theta(1/(pi t)) holds with the sharp constant: pi t l(t) -> {lim_c}",
                   "symbolic+numeric", ev,
-                  correction=f"l_k(t) ~ (c-1)/(c pi_k t): pi_k t l_k(t) -> (c-1)/c as t -> inf (for every c >= 2, pi_k)")
+                  correction="l_k(t) ~ (c-1)/(c pi_k t): pi_k t l_k(t) -> (c-1)/c as t -> inf (for every c >= 2, pi_k)")
 
 
 def _l6_ratio_range(profile: str) -> dict:
@@ -972,7 +969,7 @@ def check_thm3(p, profile):
     if gf_ok:
         parts["gradient_flow"] = Result(
             Verdict.SHARPENED, f"l_k(t) / ({gf_rate}) -> {lim_c}", "symbolic", {"limit": str(lim_c)},
-            correction=f"gradient flow: l_k(t) ~ (c-1)/(c pi_k t) as t -> inf")
+            correction="gradient flow: l_k(t) ~ (c-1)/(c pi_k t) as t -> inf")
     else:
         parts["gradient_flow"] = Result(Verdict.CORRECTED, f"l_k(t) / ({gf_rate}) -> {ratio}", "symbolic",
                                         {"limit": str(ratio), "counterexample": {"ratio_limit": str(ratio)}},
