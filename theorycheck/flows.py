@@ -222,9 +222,10 @@ def loss_hessian_diag_blocks(W, pi) -> np.ndarray:
 
 
 def per_class_loss(W) -> np.ndarray:
-    """``l_k(W) = logsumexp(w^k) - w_kk`` for every class (stable)."""
+    """``l_k(W) = logsumexp(w^k) - w_kk`` for every class (stable). ``W`` is ``(c, c)`` or a
+    stack ``(..., c, c)``; the result is ``(c,)`` or ``(..., c)``."""
     W = np.asarray(W, float)
-    return special.logsumexp(W, axis=0) - np.diagonal(W)
+    return special.logsumexp(W, axis=-2) - np.diagonal(W, axis1=-2, axis2=-1)
 
 
 def _log_time(t_eval):
@@ -288,5 +289,5 @@ def solve_full_gradient_flow(t_eval, pi, *, W0=None, rtol: float = tol.ODE_RTOL,
     if not sol.success:  # pragma: no cover
         raise RuntimeError(f"solve_ivp failed on the full flow: {sol.message}")
     W = sol.y.T.reshape(-1, c, c)
-    loss = np.stack([per_class_loss(Wt) for Wt in W], axis=1)
+    loss = per_class_loss(W).T
     return W, loss

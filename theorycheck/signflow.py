@@ -258,5 +258,5 @@ def sign_flow_simple_setting(t_eval, pi, W0=None, **kw):
     W0 = np.zeros((c, c)) if W0 is None else np.asarray(W0, float).reshape(c, c)
     path = integrate_sign_flow(grad, hess, W0.ravel(), float(t_eval.max()) if t_eval.max() > 0 else 1.0, **kw)
     W = path(t_eval).reshape(-1, c, c)
-    loss = np.stack([per_class_loss(Wt) for Wt in W], axis=1)
+    loss = per_class_loss(W).T
     return W, loss, path

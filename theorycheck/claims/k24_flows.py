@@ -518,14 +518,15 @@ def _hh08(lower, upper, x_min, profile: str) -> Result:
           "observed_range": [min(fmin, float(mmin)), max(fmax, float(mmax), float(M))],
           "sup": {"D_max": mpmath.nstr(M, 15), "at_log_x": mpmath.nstr(ystar, 10)},
           "limits": "D -> 1/2 as x -> e+ (0/0: delta ~ (log x - 1)/2), D -> 1 as x -> inf"}
-    # domain: for 1 < x < e the normalised form flips
+    # domain: at x = e the normalised form is 0/0; for 1 < x < e it flips (D < 1/2 there)
+    ev["below_e"] = {f"log x = {v}": float(hh08_normalized_mp(v)) for v in (0.1, 0.5, 0.9, 0.99)}
     xm = float(x_min)
     if bool(sp.sympify(x_min) < sp.E):
         yl = math.log(xm) if xm > 1 else 0.0
         probe = [yl + (1 - yl) * q for q in (0.1, 0.5, 0.9)]
         vals = {f"{v:.4g}": float(hh08_normalized_mp(v)) for v in probe if v > 0}
         bad = {k: d for k, d in vals.items() if d < lo or d > up}
-        ev["below_e"] = vals
+        ev["below_printed_domain"] = vals
         if bad:
             k = next(iter(bad))
             return Result(Verdict.FAILS, f"for x in ({xm:.4g}, e) the normalised bound fails (D = {bad[k]:.4g} at log x = {k})",
@@ -804,6 +805,9 @@ def check_lemma6(p, profile):
     }
     r = combine(parts)
     r.evidence["pi_t_l_range_over_t_ge_threshold"] = _l6_ratio_range(profile)
+    r.evidence["theta_constants_note"] = ("over t >= the threshold f >= z (log z + 1), pi t l(t) stays between "
+                                          "positive constants that depend on c (its maximum, reached near the "
+                                          "threshold, grows like log c); the limit is (c-1)/c")
     return r
 
 
@@ -881,7 +885,13 @@ def check_lemma7(p, profile):
     gap = float(np.max(np.abs(W.reshape(n + 1, -1) - D)))
     # the loss from the printed a, b, symbolically
     loss_from_ab = sp.log(1 + (c - 1) * sp.exp(p["b"] - p["a"]))
-    cmp = prove_equal(loss_from_ab, p["loss"])
+    ce = _quick_refute(loss_from_ab - p["loss"])
+    if ce is not None:
+        from ..symcheck import Proof
+
+        cmp = Proof("refuted", "high-precision evaluation at an explicit point", counterexample=ce)
+    else:
+        cmp = prove_equal(loss_from_ab, p["loss"])
     ev = {"runs": runs, "t_range": [0, T], "events_total": n_events,
           "sign_pattern": "dL/dw_kk = pi_k (s_k - 1) < 0 and dL/dw_jk = pi_k s_j > 0 for every W: the velocity is "
                           "constant (+1 diagonal, -1 off-diagonal), no switch, no sliding",
