@@ -56,6 +56,30 @@ SIM_FLOAT32_REL = 1e-4
 # --- module-specific sections: add constants below, under your module's heading -----------
 
 # --- flows / Lambert W (theorycheck.flows, theorycheck.lambertw) -----------------------------
+#: Sign flow: an absolute gradient level treated as 0 at an event. Events are located by
+#: solve_ivp's root finder to ~1e-15 in time on O(1) gradients; 1e-9 is far above that
+#: and far below any gradient the flows reach between events.
+SIGNFLOW_ZERO_TOL = 1e-9
+#: Sign flow: slack on ``|v_i| <= 1`` for the equivalent control of a sliding coordinate
+#: (rounding in the linear solve; ~1e6 ulps).
+SIGNFLOW_VEQ_SLACK = 1e-10
+#: Agreement of the event-driven sign flow with discrete sign descent of step ``h``: the
+#: discrete iterates live on the lattice ``w0 + h Z^n`` and, once coordinates slide, cycle
+#: around the sliding surface; with two coupled coordinates the cycle spans up to 3 steps
+#: (measured: gap/h = 3.0 at h = 4e-3, 1e-3, 2.5e-4, i.e. O(h) with a fixed constant).
+#: The allowed max-abs gap is this multiple of ``h``; tests also check the O(h) scaling.
+SIGNFLOW_DISCRETE_GAP_STEPS = 4.0
+#: HH08 normalised remainder in float64: near ``x = e`` the value loses
+#: ``log10(1/|log x - 1|)`` digits, so the float64 grid starts at ``log x = 1 + this``
+#: (it keeps >= 8 correct digits); the mpmath sweep covers the points closer to ``e``.
+HH08_FLOAT_Y_GAP = 1e-6
+#: Relative slack when comparing a float64 value with an inequality's bound (10 ulps-ish
+#: amplified by the conditioning of delta near x = e: the float grid keeps >= 8 digits).
+HH08_FLOAT_SLACK = 1e-8
+#: A printed bound within this relative distance of the computed supremum (mpmath,
+#: golden-section search to ~1e-12 in log x) counts as sharp; farther above it, the
+#: verdict is "sharpened" with the computed supremum.
+HH08_SHARP_REL = 1e-6
 
 # --- simulator / smoothness (theorycheck.sim, theorycheck.smoothness) -------------------------
 

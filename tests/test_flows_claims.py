@@ -1,0 +1,189 @@
+"""K24.lemma4-7, HH08.lambertw, K24.thm3: verdicts on the printed statements, and wrong
+variants (flipped sign, wrong constant, wrong exponent) that the checks must reject."""
+
+import sympy as sp
+
+from theorycheck.claims import k24_flows as m
+from theorycheck.result import Verdict
+
+t, pi, c = sp.symbols("t pi c", positive=True)
+a, b = sp.symbols("a b", real=True)
+f, z, h = sp.symbols("f z h", positive=True)
+K1, K2 = sp.symbols("K1 K2", real=True)
+
+
+def _parts(res):
+    return {k: v["verdict"] for k, v in res.evidence.items() if isinstance(v, dict) and "verdict" in v}
+
+
+# --- K24.lemma4 ----------------------------------------------------------------------------
+
+
+def test_lemma4_printed_holds():
+    r = m.check_lemma4(m.printed_lemma4(), "quick")
+    assert r.verdict is Verdict.HOLDS, r.finding
+    assert all(v == "holds" for v in _parts(r).values())
+
+
+def test_lemma4_rejects_flipped_sign_in_gradient():
+    pk, pj, d, s = sp.symbols("pi_k pi_j delta_kj s_kj", positive=True)
+    assert m._lemma4_gradient(pk * d + pj * s).verdict is Verdict.CORRECTED
+
+
+def test_lemma4_rejects_wrong_constant_in_reduced_system():
+    p = m.printed_lemma4()
+    wrong_a = pi * (1 - sp.exp(a) / (sp.exp(a) + c * sp.exp(b)))  # c instead of c - 1
+    assert m._lemma4_reduction(wrong_a, p["b_rhs"]).verdict is Verdict.CORRECTED
+    assert m._lemma4_routes(wrong_a, p["b_rhs"], "quick").verdict is Verdict.CORRECTED
+
+
+def test_lemma4_rejects_flipped_sign_in_b():
+    p = m.printed_lemma4()
+    assert m._lemma4_reduction(p["a_rhs"], -p["b_rhs"]).verdict is Verdict.CORRECTED
+
+
+# --- K24.lemma5 ----------------------------------------------------------------------------
+
+
+def test_lemma5_printed_holds():
+    r = m.check_lemma5(m.printed_lemma5(), "quick")
+    assert r.verdict is Verdict.HOLDS, r.finding
+    ev = r.evidence["closed_form"]
+    assert ev["ode_a"]["proof"]["status"] == "proved" and ev["ode_b"]["proof"]["status"] == "proved"
+
+
+def test_lemma5_rejects_flipped_sign():
+    zz = c - 1
+    fo = 1 + c * pi * t
+    wrong = (fo + zz * sp.LambertW(sp.exp(fo / zz) / zz)) / c
+    assert m._lemma5_closed(wrong, -wrong / zz).verdict is Verdict.CORRECTED
+
+
+def test_lemma5_rejects_wrong_exponent():
+    zz = c - 1
+    fo = 1 + c * pi * t
+    wrong = (fo - zz * sp.LambertW(sp.exp(fo / zz**2) / zz)) / c  # f/z^2 in the exponent
+    assert m._lemma5_closed(wrong, -wrong / zz).verdict is Verdict.CORRECTED
+
+
+def test_lemma5_rejects_wrong_K2():
+    p = m.printed_lemma5()
+    r = m._lemma5_general(p["a_general"], p["b_general"], p["K1"], c / (c - 1))
+    assert r.verdict is Verdict.CORRECTED
+
+
+# --- HH08.lambertw -------------------------------------------------------------------------
+
+
+def test_hh08_printed_sharpened():
+    r = m.check_hh08(m.printed_hh08(), "quick")
+    assert r.verdict is Verdict.SHARPENED
+    lo, hi = r.evidence["observed_range"]
+    assert 0.5 <= lo < 0.5001 and 1.0237 < hi < 1.0238
+
+
+def test_hh08_sharp_constant_holds():
+    p = m.printed_hh08()
+    sup = float(m._hh08_sup()[1])
+    p["upper"] = sp.Float(sup, 20)
+    assert m.check_hh08(p, "quick").verdict is Verdict.HOLDS
+
+
+def test_hh08_rejects_wrong_constants_and_domain():
+    p = m.printed_hh08()
+    p["upper"] = sp.Integer(1)  # below the maximum 1.0237
+    assert m.check_hh08(p, "quick").verdict is Verdict.FAILS
+    p = m.printed_hh08()
+    p["lower"] = sp.Rational(3, 5)  # above the infimum 1/2
+    assert m.check_hh08(p, "quick").verdict is Verdict.FAILS
+    p = m.printed_hh08()
+    p["x_min"] = sp.Integer(1)  # x > 1: the normalised form flips for 1 < x < e
+    assert m.check_hh08(p, "quick").verdict is Verdict.FAILS
+
+
+# --- K24.lemma6 ----------------------------------------------------------------------------
+
+
+def test_lemma6_printed():
+    r = m.check_lemma6(m.printed_lemma6(), "quick")
+    parts = _parts(r)
+    assert r.verdict is Verdict.CORRECTED
+    assert parts["ab_relation"] == "corrected"  # a = -(c-1) b
+    assert parts["threshold"] == "corrected"  # z log z + 1 vs z (log z + 1)
+    assert parts["loss_identity"] == "holds"
+    assert parts["identity"] == "holds"
+    assert parts["sandwich"] == "holds"
+    assert parts["lambertw_bound"] == "sharpened"
+    assert parts["limit"] == "sharpened"
+    assert "-(c-1) b_k(t)" in r.correction and "(c-1)/c" in r.correction
+
+
+def test_lemma6_true_relation_and_threshold_hold():
+    assert m._l6_relation(a + (c - 1) * b).verdict is Verdict.HOLDS
+    assert m._l6_threshold(z * (sp.log(z) + 1), z * (sp.log(z) + 1)).verdict is Verdict.HOLDS
+
+
+def test_lemma6_rejects_wrong_loss_identity_and_identity():
+    assert m._l6_loss_identity(sp.log(1 + (c - 1) * sp.exp(-c * b))).verdict is Verdict.CORRECTED
+    assert m._l6_identity(z * sp.exp(h) / (f + z * sp.log(z))).verdict is Verdict.CORRECTED
+
+
+def test_lemma6_rejects_wrong_sandwich():
+    p = m.printed_lemma6()
+    wrong_upper = z / (f - z * sp.log(z))  # e^h dropped: too small once t is large
+    assert m._l6_sandwich(p["sandwich_lower"], wrong_upper, "quick").verdict is Verdict.CORRECTED
+
+
+def test_lemma6_limit_exponent_and_constant():
+    assert m._l6_limit(-2, None, "quick").verdict is Verdict.CORRECTED
+    assert m._l6_limit(-1, sp.Integer(1), "quick").verdict is Verdict.CORRECTED
+    assert m._l6_limit(-1, (c - 1) / c, "quick").verdict is Verdict.HOLDS
+
+
+# --- K24.lemma7 ----------------------------------------------------------------------------
+
+
+def test_lemma7_printed_corrected():
+    r = m.check_lemma7(m.printed_lemma7(), "quick")
+    assert r.verdict is Verdict.CORRECTED
+    assert _parts(r) == {"a_b": "holds", "loss": "corrected"}
+    assert "exp(-2t)" in r.correction
+    assert r.evidence["events_total"] == 0
+
+
+def test_lemma7_true_loss_holds():
+    p = m.printed_lemma7()
+    p["loss"] = sp.log(1 + (c - 1) * sp.exp(-2 * t))
+    assert m.check_lemma7(p, "quick").verdict is Verdict.HOLDS
+
+
+def test_lemma7_rejects_flipped_sign_of_b():
+    p = m.printed_lemma7()
+    p["b"] = t
+    assert _parts(m.check_lemma7(p, "quick"))["a_b"] == "corrected"
+
+
+# --- K24.thm3 ------------------------------------------------------------------------------
+
+
+def test_thm3_printed_corrected():
+    r = m.check_thm3(m.printed_thm3(), "quick")
+    parts = _parts(r)
+    assert r.verdict is Verdict.CORRECTED
+    assert parts["gradient_flow"] == "sharpened" and parts["sign_flow"] == "corrected"
+    assert parts["pi_dependence"] == "holds" and parts["half_loss_time"] == "holds"
+    assert "e^{-2t}" in r.correction and "log(1 + sqrt c)" in r.correction
+
+
+def test_thm3_rejects_mutations():
+    p = m.printed_thm3()
+    p["gf_rate"] = 1 / (pi * t) ** 2  # wrong exponent
+    p["sf_depends_on_pi"] = True
+    parts = _parts(m.check_thm3(p, "quick"))
+    assert parts["gradient_flow"] == "corrected" and parts["pi_dependence"] == "corrected"
+
+
+def test_thm3_true_sign_rate_holds():
+    p = m.printed_thm3()
+    p["sf_rate"] = sp.exp(-2 * t)
+    assert _parts(m.check_thm3(p, "quick"))["sign_flow"] == "holds"
