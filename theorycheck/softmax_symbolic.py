@@ -124,12 +124,14 @@ def exp_to_symbols(expr, m: SoftmaxModel):
     return expr.xreplace(rep)
 
 
+@lru_cache(maxsize=None)
 def gradient_blocks_E(c: int, d: int, y: int) -> tuple:
     """:func:`gradient_blocks` with ``exp(z_k) -> E_k``."""
     m = model(c, d)
     return tuple(exp_to_symbols(g, m) for g in gradient_blocks(c, d, y))
 
 
+@lru_cache(maxsize=None)
 def hessian_blocks_E(c: int, d: int, y: int) -> tuple:
     """:func:`hessian_blocks` with ``exp(z_k) -> E_k``."""
     m = model(c, d)

@@ -62,3 +62,10 @@ SIM_FLOAT32_REL = 1e-4
 # --- other papers (Y25, T26, X24, Y26) ------------------------------------------------------
 
 # --- report / store ---------------------------------------------------------------------------
+
+# --- softmax model / K24 symbolic claims (theorycheck.kernels, claims.k24_softmax, k24_zipf, k24_data)
+#: K24.prop2.train, "c > 10^3 appears sufficient": a number of classes c counts as
+#: sufficient when the classes on which the c -> infinity relation already holds within
+#: ASYMPTOTIC_REL carry at least this fraction of the data (a definition, not a fit: "the
+#: dependence on pi_k appears" for most of the data).
+SUFFICIENT_DATA_MASS = 0.5
