@@ -138,12 +138,94 @@ def hessian_blocks_E(c: int, d: int, y: int) -> tuple:
     return tuple(tuple(exp_to_symbols(B, m) for B in row) for row in hessian_blocks(c, d, y))
 
 
-def matrix_is_zero(M) -> tuple[bool, str]:
-    """Whether every entry of ``M`` cancels to exactly 0 (``sp.cancel`` of rational functions).
+@lru_cache(maxsize=None)
+def gradient_coefficients(c: int, d: int, y: int) -> tuple:
+    """Scalars ``g_k`` (rational in ``E``) with ``grad_{w_k} l = g_k x``, each proved.
 
+    ``g_k`` is read off the first entry (``cancel(G_k[0] / x_1)``) and the whole block is
+    then checked to cancel against ``g_k x``; a block that is not of this form raises
+    ``ValueError``. Callers compare printed coefficients with these scalars."""
+    m = model(c, d)
+    K = _field(tuple(m.E) + tuple(m.x))
+    X = [K.from_expr(xa) for xa in m.x]
+    out = []
+    for k, G in enumerate(gradient_blocks_E(c, d, y)):
+        B = [K.from_expr(e) for e in G]
+        g = B[0] / X[0]
+        if not all(B[a] == g * X[a] for a in range(d)):
+            raise ValueError(f"gradient block {k} is not a multiple of x")
+        out.append(g.as_expr())
+    return tuple(out)
+
+
+@lru_cache(maxsize=None)
+def hessian_coefficients(c: int, d: int) -> tuple:
+    """Scalars ``h_kj`` (rational in ``E``) with ``H_kj = h_kj x x^T``, each proved.
+
+    The Hessian does not depend on ``y``: ``l = -z_y + log sum_j exp(z_j)`` and the
+    Hessian of the linear term ``-z_y`` is checked to be exactly 0 for every ``y``; the
+    blocks are derived for ``y = 0``."""
+    m = model(c, d)
+    for y in range(c):
+        if any(e != 0 for e in sp.hessian(-m.z[y], m.params)):
+            raise ValueError("hessian of -z_y is not 0")  # pragma: no cover - cannot happen
+    H = hessian_blocks_E(c, d, 0)
+    K = _field(tuple(m.E) + tuple(m.x))
+    X = [K.from_expr(xa) for xa in m.x]
+    out = []
+    for k in range(c):
+        row = []
+        for j in range(c):
+            B = [[K.from_expr(H[k][j][a, b]) for b in range(d)] for a in range(d)]
+            h = B[0][0] / X[0] ** 2
+            if not all(B[a][b] == h * X[a] * X[b] for a in range(d) for b in range(d)):
+                raise ValueError(f"Hessian block ({k}, {j}) is not a multiple of x x^T")
+            row.append(h.as_expr())
+        out.append(tuple(row))
+    return tuple(out)
+
+
+@lru_cache(maxsize=64)
+def _field(gens: tuple):
+    from sympy.polys.fields import field
+
+    return field(list(gens), sp.QQ)[0]
+
+
+def is_zero_rational(exprs) -> bool | None:
+    """Decide ``e == 0`` exactly for rational functions with rational coefficients.
+
+    All expressions are mapped into the field ``QQ(symbols)`` (sparse polynomial
+    arithmetic, fractions in lowest terms): equality there *is* identity of rational
+    functions. Returns ``True``/``False`` for every entry being zero / some entry not zero,
+    or ``None`` if an expression is not a rational function (e.g. contains ``sqrt``)."""
+    exprs = [sp.sympify(e) for e in exprs]
+    gens = tuple(sorted(set().union(*[e.free_symbols for e in exprs]), key=lambda s: s.name))
+    if not gens:
+        return all(sp.nsimplify(e) == 0 for e in exprs)
+    K = _field(gens)
+    try:
+        return all(K.from_expr(e) == 0 for e in exprs)
+    except Exception:  # not a rational function of the symbols
+        return None
+
+
+def matrix_is_zero(M) -> tuple[bool, str]:
+    """Whether every entry of ``M`` is exactly 0 as a rational function.
+
+    Uses :func:`is_zero_rational` (exact arithmetic in ``QQ(E, x, ...)``); for entries that
+    are not rational functions, falls back to: numerator of ``sp.together`` expands to 0.
     Returns ``(True, how)`` for a proof, ``(False, first_nonzero_entry)`` otherwise; a
     ``False`` is *not* a refutation (use :func:`theorycheck.symcheck.prove_zero`)."""
-    for e in (M if isinstance(M, sp.MatrixBase) else [M]):
-        if sp.cancel(sp.together(e)) != 0:
+    entries = list(M) if isinstance(M, sp.MatrixBase) else [M]
+    z = is_zero_rational(entries)
+    if z is True:
+        return True, "every entry is 0 in the field of rational functions QQ(symbols)"
+    if z is False:
+        bad = next(e for e in entries if not is_zero_rational([e]))
+        return False, str(bad)[:200]
+    for e in entries:
+        num, _ = sp.fraction(sp.together(e))
+        if sp.expand(num) != 0:
             return False, str(e)[:200]
-    return True, "cancel(together(entry)) == 0 for every entry"
+    return True, "numerator of together(entry) expands to 0 for every entry"
