@@ -115,6 +115,8 @@ def test_prop2_train_printed(train_printed_result):
     assert parts["ratio"] == "sharpened"         # the 1/p constant is exact; first-order error given
     assert parts["numeric"] == "holds"
     assert parts["c_sufficient"] in ("inconclusive", "holds", "corrected")
+    # c pi_k -> infinity is not enough when p -> 0 (p = omega(1/c) is allowed by Assumption 1)
+    assert parts["condition"] == "corrected"
     assert r.evidence["numeric"]["closed_form_vs_kernels_max_rel"] < 1e-10
 
 
@@ -135,10 +137,12 @@ def test_prop2_train_rejects_wrong_hessian_constant_and_exponent():
     assert _parts(m.check_prop2_train(pr, "quick"))["hess"] == "corrected"
 
 
-def test_prop2_train_true_gradient_and_tiny_c_threshold():
+def test_prop2_train_true_gradient_condition_and_tiny_c_threshold():
     pr = m.printed_prop2_train()
     pr["grad_lead"] = -(1 - p) * pi_k * xbar_k
+    pr["condition"] = c * pi_k * p * (1 - p)
     pr["c_sufficient"] = 10
     parts = _parts(m.check_prop2_train(pr, "quick"))
     assert parts["grad"] == "holds"
+    assert parts["condition"] == "holds"
     assert parts["c_sufficient"] == "corrected"   # at c = 10 no class is within tolerance

@@ -436,6 +436,7 @@ def printed_prop2_train():
         "remainder_exponent": -1,                       # "+ O(1/c)" = O(c^-1)
         "ratio": (1 / p) * S["xnorm_k"] / S["trH_k"],   # ||grad|| ~ ratio * Tr(hess)
         "c_sufficient": 1000,                            # "c > 10^3 appears sufficient"
+        "condition": S["c"] * pi,                        # "for pi_k = omega(1/c)": c pi_k -> infinity suffices
     }
 
 
@@ -678,6 +679,46 @@ def _c_sufficient(c0: int, grid, ratio_fn, ratio_res) -> Result:
                   f"{need}", "numeric", ev)
 
 
+def _condition(printed, profile) -> Result:
+    """Is the printed condition (``c pi_k -> infinity``, with any ``p = omega(1/c)``) enough
+    for the c -> infinity relation? Tested on the family ``p(c) = sqrt(H(c))/c`` (so
+    ``c p -> infinity``: Assumption 1 holds) on the Zipf data, class 1."""
+    import sympy as sp
+
+    _, S = _sym()
+    cond_fn = sp.lambdify((S["c"], S["pi_k"], S["p"]), printed["condition"], "math")
+    ratio_fn = sp.lambdify((S["p"], S["xnorm_k"], S["trH_k"]), printed["ratio"], "numpy")
+    grid = [100, 1000, 10_000, 100_000] + ([1_000_000] if profile == "full" else [])
+    rows = []
+    for c in grid:
+        H = math.fsum(1.0 / k for k in range(c, 0, -1))
+        p = math.sqrt(H) / c
+        r = _train_closed_form(c, p)
+        ratio = float(r["gnorm"][0] / (ratio_fn(p, r["xnorm"][0], r["trH"][0]) * r["trh"][0]))
+        rows.append({"c": c, "p": p, "c*p": c * p, "c*pi_1": c * float(r["pi"][0]),
+                     "printed_condition": float(cond_fn(c, float(r["pi"][0]), p)),
+                     "c*pi_1*p*(1-p)": c * float(r["pi"][0]) * p * (1 - p), "ratio / printed limit": ratio})
+    v = [row["printed_condition"] for row in rows]
+    err = [abs(row["ratio / printed limit"] - 1) for row in rows]
+    diverges = all(b > a for a, b in zip(v, v[1:])) and v[-1] >= 10 * v[0]
+    fails = all(e > tol.ASYMPTOTIC_REL for e in err) and err[-1] >= err[0]
+    ev = {"family": "Zipf data n_k = ceil(c/k), p(c) = sqrt(H(c))/c (c p -> infinity, so p = omega(1/c)), class 1",
+          "rows": rows, "claimed_condition": f"{printed['condition']} -> infinity",
+          "rule": "counterexample if the printed condition grows monotonically (>= 10x over the grid) while the ratio "
+                  f"stays > {tol.ASYMPTOTIC_REL} away from the printed limit without improving"}
+    corr = ("the relation needs c pi_k p (1 - p) -> infinity: exactly, ratio / limit = (||xbar^k - u d_k/(1-p)|| / ||xbar^k||) "
+            "* p(1-p)Tr(Hbar^k) / (p(1-p)Tr(Hbar^k) + u Tr(D_k)), u = 1/(c pi_k), with d_k, D_k = O(1); pi_k = omega(1/c) "
+            "suffices only for p bounded away from 0 and 1, not for every p = omega(1/c) allowed by Assumption 1")
+    if diverges and fails:
+        ev["counterexample"] = rows[-1]
+        return Result(Verdict.CORRECTED, f"c pi_k -> infinity with p = omega(1/c) is not enough: ratio/limit = "
+                      f"{rows[-1]['ratio / printed limit']:.3f} at c = {grid[-1]} and falling", "numeric", ev, correction=corr)
+    if not diverges:
+        return Result(Verdict.HOLDS, "the printed condition excludes the p -> 0 family (sufficiency: exact ratio formula)",
+                      "numeric", {**ev, "exact_ratio": corr})
+    return Result(Verdict.INCONCLUSIVE, "the p -> 0 family neither confirms nor refutes the condition", "numeric", ev)
+
+
 @claim(
     "K24.prop2.train",
     source="K24 (seed 003), Proposition 2, equation 2, and appendix H",
@@ -738,4 +779,5 @@ def check_prop2_train(printed, profile):
     else:
         parts["ratio"] = Result(Verdict.INCONCLUSIVE, "SymPy could not compare the limit constant", "symbolic", ev_r)
     parts["numeric"], parts["c_sufficient"] = _train_numeric(printed, profile)
+    parts["condition"] = _condition(printed, profile)
     return combine(parts)
