@@ -755,7 +755,8 @@ def check_prop2_train(printed, profile):
                 parts[name] = Result(v, f"remainder is O(c^-{lowest}), stronger than printed", "symbolic", ev_dec,
                                      correction=truth)
         else:
-            parts[name] = Result(Verdict.CORRECTED, f"printed {name} leaves a remainder of order c^-{lowest}, not O(c^{e})",
+            what = "O(1): the printed leading term is wrong" if lowest == 0 else f"of order c^-{lowest}"
+            parts[name] = Result(Verdict.CORRECTED, f"printed {name} leaves a remainder {what}, not O(c^{e})",
                                  "symbolic", {**ev_dec, "counterexample": f"{name} remainder of order c^-{lowest}"},
                                  correction=truth)
     cmp = sym["ratio_compare"]
