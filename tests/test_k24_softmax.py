@@ -2,7 +2,6 @@
 variants (flipped signs, wrong constants, wrong exponents) the checks must reject."""
 
 import pytest
-import sympy as sp
 
 from theorycheck import softmax_symbolic as S
 from theorycheck.claims import k24_softmax as m

@@ -103,6 +103,21 @@ def test_dominant_class_keeps_its_deficit_against_mpmath():
     assert abs(H[0, 0] - (1 - one_minus) * one_minus) <= tol.FLOAT64_REL * one_minus
 
 
+def test_million_classes_and_single_sample_gradient():
+    """c = 10^6 logits spanning [-1000, 1000]: probabilities finite and summing to 1; the
+    per-sample gradient is (p - e_y) x^T."""
+    rng = np.random.default_rng(1)
+    z = rng.uniform(-1000, 1000, size=(1, 10**6))
+    p = K.softmax(z)
+    assert np.isfinite(p).all() and abs(math.fsum(p[0]) - 1) < 1e-12
+    W = rng.standard_normal((5, 3))
+    x = rng.standard_normal(3)
+    g = K.per_sample_gradient(W, x, 2)
+    pz = K.softmax((W @ x)[None, :])[0]
+    pz[2] -= 1
+    assert _close(g, np.outer(pz, x))
+
+
 # --- property-based --------------------------------------------------------------------------
 
 @st.composite
