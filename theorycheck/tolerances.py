@@ -69,3 +69,6 @@ SIM_FLOAT32_REL = 1e-4
 #: ASYMPTOTIC_REL carry at least this fraction of the data (a definition, not a fit: "the
 #: dependence on pi_k appears" for most of the data).
 SUFFICIENT_DATA_MASS = 0.5
+#: K24.prop2.train, condition part: a quantity "tends to infinity" along the test family when
+#: it increases monotonically over the c grid by at least this factor (the grid spans 10^3x).
+DIVERGENCE_FACTOR = 10.0
