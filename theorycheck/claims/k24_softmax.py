@@ -133,9 +133,9 @@ def _p_subs(S):
 def _coef_result(name, coef, blocks, S, outer, truth_coef, truth_text):
     """Verdict for one printed block formula; the truth formula is proved too."""
     status, ev = _coef_check(blocks, coef, _p_subs(S))
-    ev = {"claimed": f"{coef} * " + ("x x^T" if outer else "x"), "instances (c, d)": list(INSTANCES), **ev}
+    ev = {"claimed": f"({coef}) * " + ("x x^T" if outer else "x"), "instances (c, d)": list(INSTANCES), **ev}
     if status == "proved":
-        return Result(Verdict.HOLDS, f"{name} = {coef} * {'x x^T' if outer else 'x'} (proved)", "symbolic", ev)
+        return Result(Verdict.HOLDS, f"{name} = ({coef}) * {'x x^T' if outer else 'x'} (proved)", "symbolic", ev)
     if status == "undecided":
         return Result(Verdict.INCONCLUSIVE, f"SymPy could not decide {name}", "symbolic", ev)
     t_status, t_ev = _coef_check(blocks, truth_coef, _p_subs(S))
