@@ -26,6 +26,12 @@ from ..registry import claim
 from ..result import Result, Verdict, combine
 
 INSTANCES = ((3, 2), (4, 3))
+#: the full profile adds a five-class instance
+INSTANCES_FULL = INSTANCES + ((5, 2),)
+
+
+def _instances(profile):
+    return INSTANCES_FULL if profile == "full" else INSTANCES
 
 
 def _sym():
@@ -133,7 +139,8 @@ def _p_subs(S):
 def _coef_result(name, coef, blocks, S, outer, truth_coef, truth_text):
     """Verdict for one printed block formula; the truth formula is proved too."""
     status, ev = _coef_check(blocks, coef, _p_subs(S))
-    ev = {"claimed": f"({coef}) * " + ("x x^T" if outer else "x"), "instances (c, d)": list(INSTANCES), **ev}
+    insts = sorted({(lab[0], lab[1]) for lab in blocks})
+    ev = {"claimed": f"({coef}) * " + ("x x^T" if outer else "x"), "instances (c, d)": insts, **ev}
     if status == "proved":
         return Result(Verdict.HOLDS, f"{name} = ({coef}) * {'x x^T' if outer else 'x'} (proved)", "symbolic", ev)
     if status == "undecided":
@@ -166,11 +173,12 @@ def printed_eq4():
 )
 def check_eq4(printed, profile):
     sp, S = _sym()
-    grad = _coef_result("grad_{w_k} l", printed["grad_coef"], _grad_blocks(), S, False,
+    inst = _instances(profile)
+    grad = _coef_result("grad_{w_k} l", printed["grad_coef"], _grad_blocks(inst), S, False,
                         S["p_k"] - S["delta"],
                         "grad_{w_k} l(W, x, y) = (p(x)_k - 1[y = k]) x: the printed expression is the NEGATIVE "
                         "gradient (a sign slip; norms, and so the conclusions of Prop. 2, are unaffected)")
-    hess = _coef_result("hess_{w_k} l", printed["hess_coef"], _hess_blocks(diagonal_only=True), S, True,
+    hess = _coef_result("hess_{w_k} l", printed["hess_coef"], _hess_blocks(inst, diagonal_only=True), S, True,
                         S["p_k"] * (1 - S["p_k"]), "hess_{w_k} l = p_k (1 - p_k) x x^T")
     return combine({"gradient": grad, "hessian": hess})
 
@@ -190,16 +198,16 @@ def printed_H1():
     }
 
 
-def _row_identity(sign) -> Result:
+def _row_identity(sign, instances=INSTANCES) -> Result:
 
     from ..softmax_symbolic import is_zero_rational
     from ..symcheck import prove_zero
 
-    blocks = _hess_blocks()
-    ev = {"claimed": f"H_kk = ({sign}) * sum_{{j != k}} H_kj", "instances (c, d)": list(INSTANCES),
+    blocks = _hess_blocks(instances)
+    ev = {"claimed": f"H_kk = ({sign}) * sum_{{j != k}} H_kj", "instances (c, d)": list(instances),
           "how": "on the coefficients h_kj (H_kj = h_kj x x^T), exactly in QQ(E)"}
     status = "proved"
-    for c, d in INSTANCES:
+    for c, d in instances:
         for k in range(c):
             diff = blocks[(c, d, None, k, k)][1] - sign * sum(blocks[(c, d, None, k, j)][1] for j in range(c) if j != k)
             if is_zero_rational([diff]):
@@ -233,10 +241,11 @@ def _dominance(kind: str, profile: str) -> Result:
         return Result(Verdict.INCONCLUSIVE, f"unknown dominance kind {kind!r}", "symbolic", {"claimed": kind})
     from ..softmax_symbolic import is_zero_rational, model
 
-    blocks = _hess_blocks()
+    instances = _instances(profile)
+    blocks = _hess_blocks(instances)
     slack_zero = True
     off_nonpos = True
-    for c, d in INSTANCES:
+    for c, d in instances:
         m = model(c, d)
         nx2 = sum(xa ** 2 for xa in m.x)  # T_kj = Tr(h_kj x x^T) = h_kj ||x||^2
         T = sp.Matrix(c, c, lambda k, j: blocks[(c, d, None, k, j)][1] * nx2)
@@ -290,7 +299,8 @@ def _dominance(kind: str, profile: str) -> Result:
 )
 def check_H1(printed, profile):
     sp, S = _sym()
-    blocks = _hess_blocks()
+    inst = _instances(profile)
+    blocks = _hess_blocks(inst)
     diag = {k: v for k, v in blocks.items() if k[3] == k[4]}
     off = {k: v for k, v in blocks.items() if k[3] != k[4]}
     parts = {
@@ -298,7 +308,7 @@ def check_H1(printed, profile):
                              "H_kk = p_k (1 - p_k) x x^T"),
         "H_kj": _coef_result("H_kj", printed["H_kj"], off, S, True, -S["p_k"] * S["p_j"],
                              "H_kj = -p_k p_j x x^T (j != k)"),
-        "row_identity": _row_identity(printed["row_identity_sign"]),
+        "row_identity": _row_identity(printed["row_identity_sign"], inst),
         "T_dominance": _dominance(printed["T_dominance"], profile),
     }
     return combine(parts)
