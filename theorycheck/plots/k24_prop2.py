@@ -35,8 +35,8 @@ def plot_prop2(out_dir: Path, profile: str) -> list[Path]:
     ax.axhline(1.0, color="gray", lw=0.8)
     ax.set_xscale("log")
     ax.set_xlabel("number of classes c")
-    ax.set_ylabel("||grad_k|| / ((1/p) ||xbar^k||/Tr(Hbar^k) Tr(hess_k))")
-    ax.set_title("K24 Prop. 2 on data satisfying Assumption 1 (n_k = ceil(c/k))", fontsize=9)
+    ax.set_ylabel("ratio / printed limit")
+    ax.set_title("K24 Prop. 2: ||grad_k|| / ((1/p) (||xbar^k|| / Tr Hbar^k) Tr hess_k), Assumption-1 data", fontsize=8)
     ax.legend(fontsize=6, ncol=2)
     fig.tight_layout()
     path = Path(out_dir) / "k24_prop2_ratio.png"
