@@ -146,3 +146,10 @@ def test_prop2_train_true_gradient_condition_and_tiny_c_threshold():
     assert parts["grad"] == "holds"
     assert parts["condition"] == "holds"
     assert parts["c_sufficient"] == "corrected"   # at c = 10 no class is within tolerance
+
+
+def test_prop2_plot(tmp_path):
+    from theorycheck import plots
+
+    files = plots.make("k24_prop2", tmp_path, "quick")
+    assert len(files) == 1 and files[0].stat().st_size > 1000
