@@ -86,3 +86,13 @@ HH08_SHARP_REL = 1e-6
 # --- other papers (Y25, T26, X24, Y26) ------------------------------------------------------
 
 # --- report / store ---------------------------------------------------------------------------
+
+# --- softmax model / K24 symbolic claims (theorycheck.kernels, claims.k24_softmax, k24_zipf, k24_data)
+#: K24.prop2.train, "c > 10^3 appears sufficient": a number of classes c counts as
+#: sufficient when the classes on which the c -> infinity relation already holds within
+#: ASYMPTOTIC_REL carry at least this fraction of the data (a definition, not a fit: "the
+#: dependence on pi_k appears" for most of the data).
+SUFFICIENT_DATA_MASS = 0.5
+#: K24.prop2.train, condition part: a quantity "tends to infinity" along the test family when
+#: it increases monotonically over the c grid by at least this factor (the grid spans 10^3x).
+DIVERGENCE_FACTOR = 10.0
