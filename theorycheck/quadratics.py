@@ -345,3 +345,30 @@ def blockwise_constant(H, block: int) -> float:
         A = H[np.ix_(ids == a, ids == b)]
         total += np.sqrt(A.shape[0] * A.shape[1]) * np.linalg.norm(A, 2)
     return float(total)
+
+
+def cauchy_median_moments(k: int) -> tuple[float, float]:
+    """Exact relative bias and relative standard deviation of the row estimate of
+    :func:`cauchy_row_l1` with an odd number ``k = 2m + 1`` of probes: ``E[med]/r - 1`` and
+    ``sd[med]/r``.
+
+    ``|Cauchy(0, r)| = r tan(pi U / 2)`` with ``U`` uniform, and the median of ``k = 2m+1``
+    values is the order statistic ``U_(m+1) ~ Beta(m+1, m+1)``, so the moments are
+    ``int_0^1 tan(pi u/2)^p u^m (1-u)^m du / B(m+1, m+1)`` (mpmath, ``MP_DPS`` digits). The
+    variance is finite for ``k >= 5``; the bias is ``O(1/k)`` and the standard deviation
+    ``~ pi / (2 sqrt(k))`` (the asymptotic variance of a sample median). Even ``k`` (where
+    ``np.median`` averages two order statistics) is refused.
+    """
+    import mpmath as mp
+
+    from . import tolerances as tol
+
+    if k < 5 or k % 2 == 0:
+        raise ValueError(f"k: needs an odd number of probes k >= 5 (finite variance of the median), got {k}")
+    m = k // 2
+    with mp.workdps(tol.MP_DPS):
+        c = 1 / mp.beta(m + 1, m + 1)
+        t = lambda u: mp.tan(mp.pi * u / 2)  # noqa: E731
+        m1 = mp.quad(lambda u: t(u) * c * (u * (1 - u)) ** m, [0, 0.5, 1])
+        m2 = mp.quad(lambda u: t(u) ** 2 * c * (u * (1 - u)) ** m, [0, 0.5, 1])
+        return float(m1 - 1), float(mp.sqrt(m2 - m1**2))
