@@ -92,5 +92,9 @@ LINEAR_R2_MIN = 0.99
 #: Y26: a method "degrades" / "beats" another when the medians of final suboptimality differ
 #: by more than this factor (a factor 2 is outside the seed-to-seed spread of medians).
 Y26_FACTOR = 2.0
+#: Best-fitting exponent q of ``E||g - grad f||^p ~ a + b ||grad f||^q`` (grid step 0.01) is
+#: said to equal the claimed one when within this distance (the grid of fitted exponents
+#: is compared at the 0.1 resolution at which exponents like 1, 1.2, 1.5, 2 differ).
+EXPONENT_FIT_ABS = 0.1
 
 # --- report / store ---------------------------------------------------------------------------
