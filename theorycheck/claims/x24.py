@@ -19,6 +19,8 @@ Five claims, all on quadratics ``f(x) = (1/2) x^T H x`` (module :mod:`theorychec
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from .. import quadratics as q
@@ -160,6 +162,7 @@ def printed_rates():
     return {"adam": "norm11", "gd": "d_lmax", "adasgd": "d_lmax"}
 
 
+@functools.lru_cache(maxsize=None)
 def rate_family(profile: str, seed: int = 1):
     """Measure tuned speed (log10 of the best ``f(x_T)/f(x_0)`` over a step-size grid) on
     quadratics ``R(s) diag(top, 2^-1, ..., d^-1) R(s)^T`` over a grid of ``top`` (moves
@@ -241,6 +244,7 @@ def printed_rotation():
             "norm11_grows": True, "adam_speed_vs_norm11": +1}
 
 
+@functools.lru_cache(maxsize=None)
 def _equivariance_symbolic(method: str):
     """SymPy proof that one step of ``method`` commutes with every rotation (hence, by
     induction, the whole trajectory: ``y_t = Q x_t``).
@@ -296,6 +300,7 @@ def _equivariance_symbolic(method: str):
     return out
 
 
+@functools.lru_cache(maxsize=None)
 def _adam_counterexample():
     """Exact: one Adam step (beta1 = 0, eps = 0, bias-corrected) is ``x - lr sign(g)``; with
     ``H = I``, ``x_0 = e_1`` and the 45-degree rotation ``Q``, ``Q x_1 != y_1``."""
@@ -347,6 +352,7 @@ def _numeric_equivariance(method: str, kw: dict, steps: int, rng) -> dict:
     return out
 
 
+@functools.lru_cache(maxsize=None)
 def rotation_family(profile: str, seed: int = 0):
     """Tuned speed of GD, AdaSGD and Adam (beta1 = 0, 0.9) along rotations ``H(s) = R(s) D R(s)^T``
     of the fixed spectrum ``D = diag(i^-2)`` (``lambda_max = 1`` fixed), ``x_0`` rotated with ``H``."""
@@ -494,6 +500,35 @@ def _test_hessians(rng, d):
     return {"rotated_power": (H1 + H1.T) / 2, "wishart": (H2 + H2.T) / 2, "diag_plus_ones": H3}
 
 
+@functools.lru_cache(maxsize=None)
+def _estimator_table(profile: str):
+    """Bias and spread of the Cauchy estimator of ||H||_{1,1}/d over repeated probe sets, with the
+    exact values of :func:`theorycheck.quadratics.cauchy_median_moments` beside them."""
+    rng = np.random.default_rng(1)
+    d = 24
+    mats = _test_hessians(np.random.default_rng(0), d)
+    ks_grid = _profile(profile, [17, 65, 257], [17, 65, 257, 1025])
+    reps = _profile(profile, 200, 1000)
+    H = mats["rotated_power"]
+    exact = q.norm_11(H) / d
+    r_exact = np.abs(H).sum(axis=1)
+    table = []
+    for k in ks_grid:
+        est = np.empty(reps)
+        row0 = np.empty(reps)
+        for j in range(reps):
+            rr = q.cauchy_row_l1(lambda V: H @ V, d, k, rng)
+            est[j] = rr.mean()
+            row0[j] = rr[0] / r_exact[0] - 1
+        rel = (est - exact) / exact
+        b_exact, sd_exact = q.cauchy_median_moments(k)
+        table.append({"probes": k, "rel_bias": float(rel.mean()), "rel_bias_se": float(rel.std(ddof=1) / np.sqrt(reps)),
+                      "exact_rel_bias": b_exact, "rel_std_norm11_estimate": float(rel.std(ddof=1)),
+                      "row_rel_std": float(row0.std(ddof=1)), "exact_row_rel_std": sd_exact,
+                      "exact_row_rel_std_times_sqrt_k": sd_exact * np.sqrt(k)})
+    return H, exact, reps, table
+
+
 @claim(
     "X24.estimators",
     source=SRC + ": estimators of the smoothness constants",
@@ -543,25 +578,7 @@ def check_estimators(printed, profile):
                         "probes this overestimates by the exact relative bias E[tan(pi U/2)] - 1, U ~ Beta((k+1)/2, (k+1)/2) "
                         "(= O(1/k)), with per-row relative sd ~ pi/(2 sqrt(k))."))}
     # (2) bias and variance of the estimator vs the number of probes, against exact values
-    ks_grid = _profile(profile, [17, 65, 257], [17, 65, 257, 1025])
-    reps = _profile(profile, 200, 1000)
-    H = mats["rotated_power"]
-    exact = q.norm_11(H) / d
-    r_exact = np.abs(H).sum(axis=1)
-    table = []
-    for k in ks_grid:
-        est = np.empty(reps)
-        row0 = np.empty(reps)
-        for j in range(reps):
-            rr = q.cauchy_row_l1(lambda V: H @ V, d, k, rng)
-            est[j] = rr.mean()
-            row0[j] = rr[0] / r_exact[0] - 1
-        rel = (est - exact) / exact
-        b_exact, sd_exact = q.cauchy_median_moments(k)
-        table.append({"probes": k, "rel_bias": float(rel.mean()), "rel_bias_se": float(rel.std(ddof=1) / np.sqrt(reps)),
-                      "exact_rel_bias": b_exact, "rel_std_norm11_estimate": float(rel.std(ddof=1)),
-                      "row_rel_std": float(row0.std(ddof=1)), "exact_row_rel_std": sd_exact,
-                      "exact_row_rel_std_times_sqrt_k": sd_exact * np.sqrt(k)})
+    H, exact, reps, table = _estimator_table(profile)
     slope = float(np.polyfit(np.log([t["probes"] for t in table]),
                              np.log([t["rel_std_norm11_estimate"] for t in table]), 1)[0])
     z = [abs(t["rel_bias"] - t["exact_rel_bias"]) / t["rel_bias_se"] for t in table]
@@ -593,6 +610,34 @@ def check_estimators(printed, profile):
 # ================================================================ X24.blockwise
 def printed_blockwise():
     return {"block_size_1": "adam", "one_block": "adasgd", "interpolates": True}
+
+
+@functools.lru_cache(maxsize=None)
+def _blockwise_study(profile: str):
+    """Tuned loss of blockwise Adam (beta1 = 0) for every block size dividing d, on diagonal
+    problems with a permuted ``i^-2`` spectrum; rank correlations with the block size and with
+    :func:`theorycheck.quadratics.blockwise_constant`."""
+    rng = np.random.default_rng(4)
+    d = _profile(profile, 32, 64)
+    steps = _profile(profile, 200, 500)
+    lrs = _lr_grid(profile)
+    blocks = [b for b in (1, 2, 4, 8, 16, 32, 64) if b <= d and d % b == 0]
+    reps = _profile(profile, 3, 6)
+    rows = []
+    for rep in range(reps):
+        eigs = rng.permutation(q.power_spectrum(d, 2.0))
+        Hd = np.diag(eigs)
+        x0 = rng.standard_normal(d)
+        for b in blocks:
+            loss, lr = q.tuned_loss("blockwise", Hd, x0, lrs, steps, beta1=0.0, block=b)
+            rows.append({"rep": rep, "block": b, "log10_loss": float(np.log10(max(loss, 1e-300))), "lr": lr,
+                         "blockwise_constant": q.blockwise_constant(Hd, b)})
+    rho_b, p_b = _spearman([r["block"] for r in rows], [r["log10_loss"] for r in rows])
+    rho_c, p_c = _spearman([r["blockwise_constant"] for r in rows], [r["log10_loss"] for r in rows])
+    Hc = np.diag(eigs)
+    const_ends = {"block1_vs_norm11": abs(q.blockwise_constant(Hc, 1) - q.norm_11(Hc)) / q.norm_11(Hc),
+                  "blockd_vs_d_lmax": abs(q.blockwise_constant(Hc, d) - d * q.lambda_max(Hc)) / (d * q.lambda_max(Hc))}
+    return blocks, rows, rho_b, p_b, rho_c, p_c, const_ends
 
 
 @claim(
@@ -627,24 +672,7 @@ def check_blockwise(printed, profile):
             parts[label] = Result(Verdict.CORRECTED, f"blockwise Adam with {label.replace('_', ' ')} is {match}, not {claimed}",
                                   "numeric", ev, correction=f"{label.replace('_', ' ')}: blockwise Adam = {match}")
     # (2) speed and the blockwise constant across block sizes, on permuted heterogeneous diagonal problems
-    blocks = [b for b in (1, 2, 4, 8, 16, 32, 64) if b <= d and d % b == 0]
-    reps = _profile(profile, 3, 6)
-    rows = []
-    for rep in range(reps):
-        eigs = rng.permutation(q.power_spectrum(d, 2.0))
-        Qm = np.eye(d)
-        Hd = np.diag(eigs)
-        x0 = rng.standard_normal(d)
-        for b in blocks:
-            loss, lr = q.tuned_loss("blockwise", Hd, x0, lrs, steps, beta1=0.0, block=b)
-            rows.append({"rep": rep, "block": b, "log10_loss": float(np.log10(max(loss, 1e-300))), "lr": lr,
-                         "blockwise_constant": q.blockwise_constant(Hd, b)})
-        del Qm
-    rho_b, p_b = _spearman([r["block"] for r in rows], [r["log10_loss"] for r in rows])
-    rho_c, p_c = _spearman([r["blockwise_constant"] for r in rows], [r["log10_loss"] for r in rows])
-    Hc = np.diag(eigs)
-    const_ends = {"block1_vs_norm11": abs(q.blockwise_constant(Hc, 1) - q.norm_11(Hc)) / q.norm_11(Hc),
-                  "blockd_vs_d_lmax": abs(q.blockwise_constant(Hc, d) - d * q.lambda_max(Hc)) / (d * q.lambda_max(Hc))}
+    blocks, rows, rho_b, p_b, rho_c, p_c, const_ends = _blockwise_study(profile)
     ev = {"d": d, "steps": steps, "blocks": blocks, "rows": rows, "spearman_block_vs_loss": [rho_b, p_b],
           "spearman_blockwise_constant_vs_loss": [rho_c, p_c], "blockwise_constant_endpoints_rel": const_ends,
           "problems": "diag(permuted i^-2): Adam's favourable case",
