@@ -195,6 +195,8 @@ def test_hvp_geometry_exact_small():
         (lambda: q.run_optimizer("adam", np.eye(2), np.ones(2), [0.1], 5, beta1=1.0), "beta1"),
         (lambda: q.run_optimizer("blockwise", np.eye(4), np.ones(4), [0.1], 5, block=5), "block"),
         (lambda: q.run_optimizer("sgdx", np.eye(2), np.ones(2), [0.1], 5), "name"),
+        (lambda: q.run_optimizer("gd", np.eye(2), np.array([np.nan, 1.0]), [0.1], 5), "x0"),
+        (lambda: q.run_optimizer("gd", np.eye(2), np.ones(3), [0.1], 5), "x0"),
         (lambda: q.cauchy_row_l1(lambda v: v, 3, 0), "probes"),
         (lambda: q.cauchy_median_moments(4), "k"),
         (lambda: q.power_spectrum(4, top=-1.0), "top"),

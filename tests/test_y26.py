@@ -138,6 +138,7 @@ def test_lion_first_step_is_sign_of_gradient():
         (lambda: ht.sample_sas(float("nan"), 10), "alpha"),
         (lambda: ht.sample_t(-1.0, 10), "nu"),
         (lambda: ht.hill(np.ones(10), k=10), "k"),
+        (lambda: ht.hill(np.array([1.0, np.nan, 2.0])), "x"),
         (lambda: ht.block_sum_index(np.ones(10), k1=1), "k1"),
         (lambda: ht.regression_noise(np.ones(3), 10, 1.5), "nu"),
         (lambda: ht.run_method("adamw", lambda X: X, np.zeros((2, 2)), [0.1], np.zeros((1, 1, 2, 2))), "method"),

@@ -27,7 +27,7 @@ import math
 
 import numpy as np
 
-from .validation import check_choice, check_positive
+from .validation import check_choice, check_finite, check_positive
 
 #: method -> (source, defaults)
 METHODS = {
@@ -107,7 +107,7 @@ def hill(x, k: int | None = None) -> float:
     ``1/alpha_hat = (1/k) sum_{i<=k} log |x|_(i) - log |x|_(k+1)`` (descending order statistics).
     Default ``k = floor(sqrt(n))``. Consistent for ``k -> inf``, ``k/n -> 0``; biased when the
     tail is only asymptotically Pareto (e.g. alpha-stable with alpha near 2)."""
-    a = np.sort(np.abs(np.asarray(x, dtype=float)).ravel())[::-1]
+    a = np.sort(np.abs(np.asarray(check_finite(x, "x"), dtype=float)).ravel())[::-1]
     n = a.size
     k = int(math.isqrt(n)) if k is None else int(k)
     if not (1 <= k < n):
@@ -124,7 +124,7 @@ def block_sum_index(x, k1: int | None = None) -> float:
     ``1/alpha_hat = (mean log|Y| - mean log|X|) / log k1``, since ``Y =_d k1^{1/alpha} X`` for
     strictly stable ``X``. For Student-t with ``nu < 2`` it is consistent only as ``k1 -> inf``
     (block sums are then in the domain of attraction of a ``nu``-stable law)."""
-    a = np.asarray(x, dtype=float).ravel()
+    a = np.asarray(check_finite(x, "x"), dtype=float).ravel()
     n = a.size
     k1 = int(math.isqrt(n)) if k1 is None else int(k1)
     if not (2 <= k1 <= n // 2):

@@ -194,7 +194,10 @@ def run_optimizer(
         raise ValueError(f"beta1: must satisfy 0 <= beta1 < 1, got {beta1}")
     if not (0.0 <= beta2 < 1.0):
         raise ValueError(f"beta2: must satisfy 0 <= beta2 < 1, got {beta2}")
-    X = np.repeat(np.asarray(x0, dtype=float)[None, :], lrs.size, axis=0)
+    x0 = np.asarray(check_finite(x0, "x0"), dtype=float)
+    if x0.shape != (d,):
+        raise ValueError(f"x0: must have shape ({d},) to match H, got {x0.shape}")
+    X = np.repeat(x0[None, :], lrs.size, axis=0)
     lr = lrs[:, None]
     if name == "blockwise":
         if block is None:
