@@ -212,3 +212,29 @@ def test_extreme_scales_finite():
     assert np.isfinite(q.norm_inf_to_1(H)) and q.norm_inf_to_1(H) == pytest.approx(H.trace())
     loss = q.run_optimizer("adam", H, np.ones(3), [1e-3], 50)
     assert np.isfinite(loss).all()
+
+
+def test_k24_hook_on_a_softmax_linear_model():
+    """The K24 hook takes only an HVP: here the softmax linear model's, built by hand
+    (H = (1/n) sum_i (diag p_i - p_i p_i^T) kron x_i x_i^T), checked against its dense Hessian."""
+    rng = np.random.default_rng(0)
+    c, dx, n = 3, 4, 50
+    Xd = rng.uniform(0, 1, (n, dx))
+    W = rng.standard_normal((c, dx))
+    Z = Xd @ W.T
+    P = np.exp(Z - Z.max(axis=1, keepdims=True))
+    P /= P.sum(axis=1, keepdims=True)
+
+    def hvp(v):
+        V = np.asarray(v).reshape(c, dx)
+        U = Xd @ V.T  # (n, c): V x_i
+        S = P * U - P * (P * U).sum(axis=1, keepdims=True)  # (diag p - p p^T) V x_i
+        return (S.T @ Xd / n).ravel()
+
+    dense = sum(np.kron(np.diag(p) - np.outer(p, p), np.outer(x, x)) for p, x in zip(P, Xd)) / n
+    out = q.k24_softmax_geometry(hvp, c * dx, probes=1001, rng=1)
+    assert out["exact"]["norm11"] == pytest.approx(q.norm_11(dense), rel=1e-12)
+    assert out["lambda_max"] == pytest.approx(q.lambda_max(dense), rel=1e-8)
+    assert out["exact"]["inf_to_1"] <= min(q.norm_11(dense), c * dx * q.lambda_max(dense)) * (1 + 1e-12)
+    b, s = q.cauchy_median_moments(1001)
+    assert abs(out["norm11_over_d"] / (q.norm_11(dense) / (c * dx)) - 1 - b) < 5 * s
