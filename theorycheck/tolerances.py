@@ -85,6 +85,42 @@ HH08_SHARP_REL = 1e-6
 
 # --- other papers (Y25, T26, X24, Y26) ------------------------------------------------------
 
+# X24 / Y26 (theorycheck.quadratics, theorycheck.heavytail, claims/x24.py, claims/y26.py)
+#: One-sided significance level for a rank (Spearman) correlation read as evidence that a
+#: measured speed "is governed by" / "grows with" a quantity (the usual 1% level).
+RANK_P_MAX = 1e-2
+#: An optimizer is called NOT rotation-equivariant when, on the same run, the relative
+#: distance between ``Q x_t`` and the rotated run's ``y_t`` exceeds this. It is ~6 orders of
+#: magnitude above SIM_FLOAT64_REL, so rounding alone can never reach it.
+NONEQUIVARIANT_REL = 1e-3
+#: Level of the Kolmogorov-Smirnov tests of a distributional statement (a sample is
+#: consistent with a distribution when p >= KS_ALPHA and refutes it when p < KS_ALPHA).
+KS_ALPHA = 1e-3
+#: Monte-Carlo statements: a mean is "zero" / two means "agree" when they differ by at
+#: most this many standard errors (about a 1e-4 two-sided level for a normal mean).
+MC_SIGMAS = 4.0
+#: The relative error of the Cauchy estimator is claimed (derived) to decay like
+#: probes^(-1/2): a fitted log-log slope within this of -1/2 supports it. The fitted slope
+#: over the probe grid has a standard error of ~0.02 at the quick profile's sizes.
+CAUCHY_SLOPE_ABS = 0.1
+#: A tail-index estimate is "accurate" when within this absolute distance of the true
+#: index (about the spread of Hill / block-sum estimators at n ~ 1e5 samples).
+TAIL_INDEX_ABS = 0.15
+#: A p-th moment is called infinite when its Monte-Carlo estimate grows by more than this
+#: factor when the sample size grows 100-fold (for a finite moment the ratio -> 1; for an
+#: infinite one it grows like 100^(p/alpha - 1)); median over independent repeats.
+MOMENT_GROWTH = 1.5
+#: Linear relation E||g - grad f||^p = a + b ||grad f||^p: accepted when the coefficient of
+#: determination R^2 of the least-squares fit is at least this.
+LINEAR_R2_MIN = 0.99
+#: Y26: a method "degrades" / "beats" another when the medians of final suboptimality differ
+#: by more than this factor (a factor 2 is outside the seed-to-seed spread of medians).
+Y26_FACTOR = 2.0
+#: Best-fitting exponent q of ``E||g - grad f||^p ~ a + b ||grad f||^q`` (grid step 0.01) is
+#: said to equal the claimed one when within this distance (the grid of fitted exponents
+#: is compared at the 0.1 resolution at which exponents like 1, 1.2, 1.5, 2 differ).
+EXPONENT_FIT_ABS = 0.1
+
 # --- report / store ---------------------------------------------------------------------------
 
 # --- softmax model / K24 symbolic claims (theorycheck.kernels, claims.k24_softmax, k24_zipf, k24_data)

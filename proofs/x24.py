@@ -1,0 +1,9 @@
+"""X24: every claim of the group, with verdicts, corrections and evidence.
+
+Run: ``python proofs/x24.py [--full]``
+"""
+
+from _run import main
+
+if __name__ == "__main__":
+    raise SystemExit(main(["X24"]))
