@@ -43,6 +43,26 @@ def test_loss_grad_stable_and_match_mpmath(d, scale, seed):
     assert abs(f - ref) <= tol.FLOAT64_REL * abs(ref) + tol.FLOAT64_ABS * max(1.0, scale)
 
 
+def test_grad_and_hessian_match_mpmath_derivatives():
+    d = 4
+    p = u.zipf(d)
+    th = np.random.default_rng(2).standard_normal(d) * 2
+    g, H = u.grad(th, p), u.hess(th)
+    with mp.workdps(30):
+        def f(*t):
+            lse = mp.log(mp.fsum(mp.exp(x) for x in t))
+            return mp.fsum(mp.mpf(float(pk)) * (mp.log(mp.mpf(float(pk))) - (x - lse)) for pk, x in zip(p, t))
+        for i in range(d):
+            e = [0] * d
+            e[i] = 1
+            assert abs(float(mp.diff(f, th.tolist(), tuple(e))) - g[i]) < 1e-13
+            for j in range(d):
+                e2 = list(e)
+                e2[j] += 1
+                assert abs(float(mp.diff(f, th.tolist(), tuple(e2))) - H[i, j]) < 1e-13
+
+
+@pytest.mark.slow
 def test_grad_and_hessian_match_autograd():
     torch = pytest.importorskip("torch")
     d = 7
@@ -55,9 +75,9 @@ def test_grad_and_hessian_match_autograd():
     assert np.allclose(torch.func.hessian(f)(tt).numpy(), u.hess(th), rtol=1e-12, atol=1e-14)
 
 
-def test_loss_at_zero_d_1e7_matches_euler_maclaurin():
+@pytest.mark.parametrize("d", [10**5, pytest.param(10**7, marks=pytest.mark.slow)])
+def test_loss_at_zero_large_d_matches_euler_maclaurin(d):
     # f(0) = log d - log H_d - (1/H_d) sum_k log k / k, the sum by Euler-Maclaurin (error O(log d/d^4))
-    d = 10**7
     with mp.workdps(30):
         n = mp.mpf(d)
         s = mp.log(n) ** 2 / 2 + mp.stieltjes(1) + mp.log(n) / (2 * n) + (1 - mp.log(n)) / (12 * n**2)
@@ -172,3 +192,18 @@ def test_exp_printed_and_wrong_winner():
     r = m.check_exp(m.printed_exp(), "quick")
     assert r.verdict is Verdict.HOLDS
     assert m.check_exp({"d": 1000, "winner": "ngd"}, "quick").verdict is Verdict.FAILS
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(3, 20), st.floats(1e-12, 1e-6), st.floats(1e-2, 1e5), st.integers(0, 10**6))
+def test_loss_with_tiny_frequencies_matches_mpmath(d, tiny, scale, seed):
+    rng = np.random.default_rng(seed)
+    w = rng.random(d) + 0.1
+    w[-1] = 0.0
+    p = w / w.sum() * (1 - tiny)
+    p[-1] = tiny
+    p = p / math.fsum(p.tolist())
+    th = rng.standard_normal(d) * scale
+    f = u.loss(th, p)
+    ref = _mp_loss(th, p)
+    assert math.isfinite(f) and abs(f - ref) <= tol.FLOAT64_REL * abs(ref) + tol.FLOAT64_ABS * max(1.0, scale)

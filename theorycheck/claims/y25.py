@@ -49,6 +49,7 @@ def printed_lemma31():
     return {"L2_lower": sp.Rational(1, 2), "L2_upper": sp.Integer(1), "Linf": sp.Integer(1)}
 
 
+@functools.lru_cache(maxsize=1)
 def _sym_smoothness():
     """Exact suprema from the 2-coordinate limit (SymPy), plus the symbolic steps of the upper
     bounds. Returns (L2, Linf, evidence)."""
@@ -88,7 +89,7 @@ def _num_smoothness(profile: str) -> dict:
         s = u.softmax(th)
         H = np.diag(s) - np.outer(s, s)
         worst2 = max(worst2, float(np.linalg.eigvalsh(H)[-1]))
-        worstinf = max(worstinf, u.max_var_inf_ball(s) if d <= 12 else 0.0)
+        worstinf = max(worstinf, u.max_var_inf_ball(s) if d <= 5 else 0.0)  # exact (enumeration) for d <= 5
         worst_rowsum = max(worst_rowsum, float(np.max(np.sum(np.abs(H), axis=1))))
     # approaching family s = (1/2 - e, 1/2 - e, 2e/(d-2), ...)
     fam = []
