@@ -26,7 +26,12 @@ import math
 
 import numpy as np
 
-from .validation import check_classes, check_finite, check_positive, check_probability_vector
+from .validation import (
+    check_classes,
+    check_finite,
+    check_positive,
+    check_probability_vector,
+)
 
 NORMS = ("inf", "2")
 

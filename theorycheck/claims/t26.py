@@ -87,16 +87,15 @@ def check_lemma1(p, profile):
     from ..symcheck import prove_zero
 
     sp = _sp()
-    n = 4
     L = sp.symbols("L1:5", positive=True)
     x = sp.symbols("x1:5", real=True)
     v = sp.symbols("v1:5", real=True)
-    f = lambda z: sum(Li * zi**2 for Li, zi in zip(L, z)) / 2  # noqa: E731
+    f = lambda z: sum(Li * zi**2 for Li, zi in zip(L, z)) / 2
     grad = [Li * xi for Li, xi in zip(L, x)]
     rem = f([xi + vi for xi, vi in zip(x, v)]) - f(x) - sum(g * vi for g, vi in zip(grad, v))
     exact = prove_zero(rem - sum(Li * vi**2 for Li, vi in zip(L, v)) / 2)
     # sup over ||v||_inf <= 1 of (1/2) sum L_i v_i^2: each term increasing in v_i^2 -> v = 1
-    sup_val = sp.simplify((rem.subs({vi: 1 for vi in v})))
+    sup_val = sp.simplify(rem.subs({vi: 1 for vi in v}))
     tight = prove_zero(sup_val - sum(L) / 2)
     num = lemma1_numeric(profile)
     ordp = p["norm_ord"]

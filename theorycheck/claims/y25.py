@@ -155,9 +155,9 @@ def _min_over_c(a: np.ndarray, norm: str) -> float:
     from scipy.optimize import minimize_scalar
 
     if norm == "2":
-        f = lambda c: float(np.linalg.norm(a + c))  # noqa: E731
+        f = lambda c: float(np.linalg.norm(a + c))
     else:
-        f = lambda c: float(np.max(np.abs(a + c)))  # noqa: E731
+        f = lambda c: float(np.max(np.abs(a + c)))
     lo, hi = -float(a.max()), -float(a.min())
     r = minimize_scalar(f, bounds=(lo, hi), method="bounded", options={"xatol": 1e-13})
     return float(r.fun)
@@ -172,9 +172,8 @@ def check_lemma32(p, profile):
 
     sp = _sp()
     d, V, c, H = sp.symbols("d V c H", positive=True)
-    k = sp.Symbol("k", integer=True, positive=True)
     # symbolic: ||.||_inf minimum = (log p_1 - log p_d)/2 with p_k = 1/(k H)
-    logp = lambda kk: sp.log(1 / (kk * H))  # noqa: E731
+    logp = lambda kk: sp.log(1 / (kk * H))
     true_inf = (logp(1) - logp(d)) / 2
     s_inf = prove_zero(true_inf - p["min_inf"])
     # symbolic: argmin_c sum (a_k + c)^2 with a_k = -l_k - log H (l_k standing for log k) is
