@@ -120,6 +120,13 @@ def test_complexity_printed_and_variants():
 
 def test_muon_printed_and_wrong_msign():
     assert m.check_muon(m.printed_muon(), "quick").verdict is Verdict.HOLDS
-    assert m.check_muon({"msign": lambda U, S, Vt: Vt.T @ U.T if U.shape[0] == Vt.shape[1] else U @ np.diag(S) @ Vt},
-                        "quick").verdict is Verdict.CORRECTED
-    assert m.check_muon({"msign": lambda U, S, Vt: U @ np.diag(S) @ Vt}, "quick").verdict is Verdict.CORRECTED
+    p = m.printed_muon()
+    p["msign"] = lambda U, S, Vt: U @ np.diag(S) @ Vt  # X itself, not its polar factor
+    assert _parts(m.check_muon(p, "quick"))["msign"] == "corrected"
+    p = m.printed_muon()
+    p["msign"] = lambda U, S, Vt: Vt.T @ U.T if U.shape[0] == Vt.shape[1] else U @ np.diag(S) @ Vt
+    assert _parts(m.check_muon(p, "quick"))["msign"] == "corrected"
+    D, L, T = sp.symbols("Delta L_op T", positive=True)
+    p = m.printed_muon()
+    p["rate_det"] = sp.sqrt(D * L / (2 * T))  # half the printed rate
+    assert _parts(m.check_muon(p, "quick"))["rate"] == "fails"
