@@ -84,6 +84,24 @@ HH08_SHARP_REL = 1e-6
 # --- simulator / smoothness (theorycheck.sim, theorycheck.smoothness) -------------------------
 
 # --- other papers (Y25, T26, X24, Y26) ------------------------------------------------------
+#: Y25/T26: absolute slack when a float64 quantity of size O(1) (an eigenvalue of
+#: diag(s) - s s^T, a variance, a ratio to a bound) is compared with an exact bound: eigvalsh
+#: and two-pass sums are accurate to a few hundred ulps at the sizes used (d <= 10^3 dense).
+Y25_FLOAT_SLACK = 1e-12
+#: Y25.exp: "much smaller suboptimality" is read as at least one order of magnitude.
+Y25_MUCH_SMALLER_FACTOR = 10.0
+#: T26.exp.*: "ends far below" is read as at least one order of magnitude (mean over seeds).
+T26_FAR_BELOW_FACTOR = 10.0
+#: T26 simulations: an inequality on a mean over seeds is violated only if it fails by more
+#: than this many standard errors of the mean (Monte Carlo noise, not slack on the bound).
+T26_SE_MULTIPLIER = 3.0
+#: T26.complexity: allowed |measured - predicted| exponent of d in N_SGD/N_SignSGD. The
+#: predicted ratios carry log factors (SGD needs log(d a/eps)/(eta L_min) steps), which bias a
+#: slope fitted over one to two decades of d by about 0.1-0.2; Monte Carlo adds ~0.05.
+T26_EXPONENT_ABS = 0.25
+#: T26.muon: agreement of msign from Newton-Schulz (converged) with the SVD (max abs entry);
+#: the cubic iteration converges quadratically, so it reaches float64 rounding.
+T26_MSIGN_AGREE = 1e-10
 
 # X24 / Y26 (theorycheck.quadratics, theorycheck.heavytail, claims/x24.py, claims/y26.py)
 #: One-sided significance level for a rank (Spearman) correlation read as evidence that a

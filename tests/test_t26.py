@@ -1,0 +1,132 @@
+"""T26: separable kernels, msign, and every T26 claim with wrong variants the checks reject."""
+
+import math
+
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from theorycheck import separable as s
+from theorycheck import tolerances as tol
+from theorycheck.claims import t26 as m
+from theorycheck.result import Verdict
+
+
+def _parts(res):
+    return {k: v["verdict"] for k, v in res.evidence.items() if isinstance(v, dict) and "verdict" in v}
+
+
+# ---------------------------------------------------------------- kernels
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 50), st.integers(0, 10**6))
+def test_phi_in_range(d, seed):
+    sig = np.abs(np.random.default_rng(seed).standard_normal(d)) + 1e-12
+    ph = s.phi(sig)
+    assert 1 / d - 1e-12 <= ph <= 1 + 1e-12
+    assert math.isclose(s.phi(s.sparse_sigma(d, 3.0)), 1 / d)
+    assert math.isclose(s.phi(s.dense_sigma(d, 3.0)), 1.0)
+
+
+def test_sgd_expected_abs_matches_monte_carlo():
+    a, L, sig, eta, T = 1.0, 0.5, 2.0, 0.05, 60
+    exact = s.sgd_expected_abs_curve(a, L, sig, eta, T)
+    r = s.run("sgd", np.array([L]), np.array([a]), np.full(20000, eta), T, sigma=np.array([sig]), seed=3)
+    mc = np.abs(r["x"][:, 0])
+    assert abs(exact[-1] - mc.mean()) < 4 * mc.std() / math.sqrt(mc.size)
+    # noise-free: |m_t| exactly
+    assert np.allclose(s.sgd_expected_abs_curve(a, L, 0.0, eta, T), (1 - eta * L) ** np.arange(T + 1))
+
+
+def test_signsgd_sign_zero_and_divergence_flags():
+    # sign(0) = 0: a coordinate at 0 without noise stays at 0
+    r = s.run("signsgd", np.ones(3), np.zeros(3), [0.1], 5)
+    assert np.all(r["x"] == 0)
+    # SGD with eta L > 2 diverges: reported as inf, never NaN
+    r = s.run("sgd", np.array([1000.0]), np.array([1.0]), [1.0], 200)
+    assert r["diverged"][0] and np.isinf(r["final_loss"][0]) and not np.isnan(r["avg_grad_l1"]).any()
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(1, 12), st.integers(1, 12), st.integers(0, 10**6), st.floats(1e-6, 1e6))
+def test_msign_newton_schulz_agrees_with_svd(mr, nc, seed, scale):
+    G = np.random.default_rng(seed).standard_normal((mr, nc)) * scale
+    S = np.linalg.svd(G, compute_uv=False)
+    steps = s.ns_steps_needed(float(S[-1] / np.linalg.norm(G)), 1e-15) + 2
+    assert np.max(np.abs(s.msign_newton_schulz(G, steps) - s.msign_svd(G))) < tol.T26_MSIGN_AGREE
+    Q = s.msign_svd(G)
+    assert abs(np.sum(G * Q) - S.sum()) <= 1e-10 * S.sum()  # <G, msign G> = ||G||_*
+
+
+@pytest.mark.parametrize("call", [
+    lambda: s.phi(np.zeros(3)), lambda: s.run("adam", [1.0], [0.0], [0.1], 3),
+    lambda: s.run("sgd", [1.0], [0.0], [-0.1], 3), lambda: s.run("sgd", [1.0], [np.nan], [0.1], 3),
+    lambda: s.run("sgd", [1.0, 1.0], [0.0], [0.1], 3), lambda: s.run("sgd", [1.0], [0.0], [0.1], 0),
+    lambda: s.run("sgd", [1.0], [0.0], [0.1], 3, B=0), lambda: s.msign_newton_schulz(np.ones(3)),
+    lambda: s.msign_newton_schulz(np.ones((2, 2)), coeffs="quartic"), lambda: s.ns_steps_needed(1.8, 1e-9),
+    lambda: s.stiff_instance(1, 2.0, 1.0, "sparse"), lambda: s.sparse_sigma(0, 1.0),
+])
+def test_bad_input_raises(call):
+    with pytest.raises(ValueError):
+        call()
+
+
+# ---------------------------------------------------------------- claims
+
+def test_lemma1_printed_and_variants():
+    r = m.check_lemma1(m.printed_lemma1(), "quick")
+    assert r.verdict is Verdict.HOLDS
+    for ordp in (2, np.inf):  # ||L||_2, max L_i: too small
+        assert m.check_lemma1({"norm_ord": ordp}, "quick").verdict is Verdict.CORRECTED
+
+
+def test_thm1_printed_and_variants():
+    assert m.check_thm1(m.printed_thm1(), "quick").verdict is Verdict.HOLDS
+    D, Li, T, s1, B = sp.symbols("Delta L_inf T sigma_1 B", positive=True)
+    p = m.printed_thm1()
+    p["intermediate"] = sp.sqrt(D * Li / T) + 2 * s1 / sp.sqrt(B)  # missing factor 2 under the root
+    assert m.check_thm1(p, "quick").verdict is Verdict.FAILS
+
+
+def test_exp_det_printed_and_wrong_winner():
+    assert m.check_exp_det(m.printed_exp(), "quick").verdict is Verdict.HOLDS
+    assert m.check_exp_det({"winner": "sgd"}, "quick").verdict is Verdict.FAILS
+
+
+def test_exp_sparse_signsgd_wins_and_wrong_winner_rejected():
+    r = m.check_exp_sparse(m.printed_exp(), "quick")
+    assert r.evidence["sgd/signsgd"] > 1 and r.verdict is not Verdict.FAILS
+    # the simulated SGD mean agrees with its exact expectation
+    ex, se = r.evidence["sgd_exact_expectation_mean"], r.evidence["se"]["sgd"]
+    assert abs(r.evidence["final_loss_mean"]["sgd"] - ex) < 4 * se
+    assert m.check_exp_sparse({"winner": "sgd"}, "quick").verdict is Verdict.FAILS
+
+
+def test_complexity_printed_and_variants():
+    r = m.check_complexity(m.printed_complexity(), "quick")
+    assert _parts(r) == {"headline": "holds", "sweep": "holds"}
+    d = sp.Symbol("d", positive=True)
+    p = m.printed_complexity()
+    p["advantage_sparse"] = d**2
+    assert _parts(m.check_complexity(p, "quick"))["headline"] == "corrected"
+    L, D, e, s1, phi = sp.symbols("L_inf Delta epsilon sigma_1 phi", positive=True)
+    p = m.printed_complexity()
+    p["N_sgd"] = d * L * D / e**2 + s1**2 * L * D / (phi**2 * e**4)  # phi^2: predicts d^2
+    r = m.check_complexity(p, "quick")
+    assert r.verdict is Verdict.CORRECTED and _parts(r)["sweep"] == "inconclusive"
+
+
+def test_muon_printed_and_wrong_msign():
+    assert m.check_muon(m.printed_muon(), "quick").verdict is Verdict.HOLDS
+    p = m.printed_muon()
+    p["msign"] = lambda U, S, Vt: U @ np.diag(S) @ Vt  # X itself, not its polar factor
+    assert _parts(m.check_muon(p, "quick"))["msign"] == "corrected"
+    p = m.printed_muon()
+    p["msign"] = lambda U, S, Vt: Vt.T @ U.T if U.shape[0] == Vt.shape[1] else U @ np.diag(S) @ Vt
+    assert _parts(m.check_muon(p, "quick"))["msign"] == "corrected"
+    D, L, T = sp.symbols("Delta L_op T", positive=True)
+    p = m.printed_muon()
+    p["rate_det"] = sp.sqrt(D * L / (2 * T))  # half the printed rate
+    assert _parts(m.check_muon(p, "quick"))["rate"] == "fails"
