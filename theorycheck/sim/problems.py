@@ -15,7 +15,8 @@ Problems:
 * :class:`SimpleImbalanced` (K24 section 3.3): ``x_i = e_k`` for every sample of class
   ``k``, so the logits of class-``k`` samples are column ``k`` of ``W`` and
   ``l_k = -log softmax(W[:, k])_k``; gradient of column ``k``:
-  ``omega_k (softmax(W[:, k]) - e_k)``. No matrix product at all: ``O(c^2)`` per step.
+  ``omega_k (softmax(W[:, k]) - e_k)``, with ``p_kk - 1 = -sum_{j != k} p_jk`` formed without
+  cancellation. No matrix product at all: ``O(c^2)`` per step.
 * :class:`LinearSoftmax`: ``logits_i = W x_i + b`` with data ``(X, y)``; per-sample
   ``dl_i/dlogits_i = p_i - e_{y_i}``, so ``grad_W = D^T X``, ``grad_b = D^T 1`` with
   ``D_i = (omega_{y_i}/n_{y_i}) (p_i - e_{y_i})``. Two products per step: ``X W^T`` and
@@ -172,8 +173,12 @@ class SimpleImbalanced(Problem):
         class_losses = -torch.diagonal(logp, dim1=1, dim2=2)
         if not need_grad:
             return class_losses, None
-        G = (torch.exp(logp) - self._eye) * self._om  # column k scaled by omega_k
-        return class_losses, {"W": G}
+        # gradient of column k: omega_k (p - e_k); the diagonal p_kk - 1 is formed as minus the sum
+        # of the off-diagonal probabilities (no cancellation when p_kk -> 1)
+        P = torch.exp(logp)
+        off = P * (1 - self._eye)
+        G = off - torch.diag_embed(off.sum(1))
+        return class_losses, {"W": G * self._om}
 
 
 def zipf_simple(c: int, alpha: float = 1.0, **kw) -> SimpleImbalanced:

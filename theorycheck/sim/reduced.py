@@ -124,3 +124,18 @@ def gradient_flow_loss(c: int, tau) -> np.ndarray:
     a = (f - z * w) / c
     u = a * c / z
     return np.logaddexp(0.0, math.log(z) - u)
+
+
+def gradient_flow_loss_mp(c: int, tau) -> float:
+    """:func:`gradient_flow_loss` in mpmath at ``MP_DPS`` digits (no cancellation at huge
+    ``tau``; ``f - z W(.)`` loses ~log10(f) digits in float64)."""
+    import mpmath as mp
+
+    from ..tolerances import MP_DPS
+
+    with mp.workdps(MP_DPS):
+        z = mp.mpf(c - 1)
+        f = 1 + c * mp.mpf(tau)
+        w = mp.lambertw(mp.exp(f / z) / z).real
+        u = (f - z * w) / z
+        return mp.log1p(z * mp.exp(-u))

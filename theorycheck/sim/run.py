@@ -126,6 +126,40 @@ def _as_runs(runs) -> list[tuple[optim.Optimizer, float]]:
     return out
 
 
+#: Below this many parameters (all runs together) a CPU simulation runs on one thread.
+SMALL_PROBLEM = 200_000
+
+
+def _loop(problem, params, slices, lr, T, Mg, loss_buf, group_buf, cls_mask, cls_buf, snap_set, snaps, bar):
+    j = 0
+    with torch.no_grad():
+        for t in range(T + 1):
+            need_grad = t < T
+            cl, grads = problem.evaluate(params, need_grad=need_grad)
+            loss_buf[t] = problem.loss(cl)
+            group_buf[t] = cl @ Mg
+            if cls_mask[t]:
+                cls_buf[j] = cl
+                j += 1
+            if t in snap_set:
+                snaps[t] = {k: v.detach().to("cpu", copy=True) for k, v in params.items()}
+            if not need_grad:
+                break
+            upds = []
+            for i, (o, sl, st) in enumerate(slices):
+                g = grads if len(slices) == 1 else {k: v[sl] for k, v in grads.items()}
+                upd, st = o.update(g, st, lr[sl])
+                slices[i] = (o, sl, st)
+                upds.append(upd)
+            if len(upds) == 1:
+                params = {k: params[k] + upds[0][k] for k in params}
+            else:
+                params = {k: params[k] + torch.cat([u[k] for u in upds], 0) for k in params}
+            if bar.wants_update():
+                bar.update(t + 1, float(loss_buf[t, 0]))
+    return params
+
+
 def simulate(problem: Problem, runs: Iterable, steps: int, *, snapshot_at: Iterable[int] = (),
              class_loss_at: Iterable[int] | None = None, init: dict | None = None,
              progress: bool | None = None, label: str = "") -> Trajectory:
@@ -197,33 +231,19 @@ def simulate(problem: Problem, runs: Iterable, steps: int, *, snapshot_at: Itera
     snap_set = set(snap)
     bar = ProgressBar(T, label or problem.name, enabled=progress)
 
+    # small problems on the CPU run faster (and far more predictably on a loaded machine)
+    # on one thread: intra-op threading of tiny kernels costs more than it saves
+    threads = torch.get_num_threads()
+    small = dev.type == "cpu" and R * problem.n_params < SMALL_PROBLEM
+    if small:
+        torch.set_num_threads(1)
     t0 = time.perf_counter()
-    j = 0
-    with torch.no_grad():
-        for t in range(T + 1):
-            need_grad = t < T
-            cl, grads = problem.evaluate(params, need_grad=need_grad)
-            loss_buf[t] = problem.loss(cl)
-            group_buf[t] = cl @ Mg
-            if cls_mask[t]:
-                cls_buf[j] = cl
-                j += 1
-            if t in snap_set:
-                snaps[t] = {k: v.detach().to("cpu", copy=True) for k, v in params.items()}
-            if not need_grad:
-                break
-            upds = []
-            for i, (o, sl, st) in enumerate(slices):
-                g = grads if len(slices) == 1 else {k: v[sl] for k, v in grads.items()}
-                upd, st = o.update(g, st, lr[sl])
-                slices[i] = (o, sl, st)
-                upds.append(upd)
-            if len(upds) == 1:
-                params = {k: params[k] + upds[0][k] for k in params}
-            else:
-                params = {k: params[k] + torch.cat([u[k] for u in upds], 0) for k in params}
-            if bar.wants_update():
-                bar.update(t + 1, float(loss_buf[t, 0]))
+    try:
+        _loop_result = _loop(problem, params, slices, lr, T, Mg, loss_buf, group_buf, cls_mask, cls_buf, snap_set, snaps, bar)
+    finally:
+        if small:
+            torch.set_num_threads(threads)
+    params = _loop_result
     if dev.type == "cuda":
         torch.cuda.synchronize(dev)
     seconds = time.perf_counter() - t0
