@@ -130,11 +130,15 @@ def _as_runs(runs) -> list[tuple[optim.Optimizer, float]]:
 SMALL_PROBLEM = 200_000
 
 
-def _loop(problem, params, slices, lr, T, Mg, loss_buf, group_buf, cls_mask, cls_buf, snap_set, snaps, bar):
+def _loop(problem, params, slices, lr, T, Mg, loss_buf, group_buf, cls_mask, cls_buf, snap_set, snaps, bar,
+          stop=None, stop_every=10):
     j = 0
     with torch.no_grad():
         for t in range(T + 1):
             need_grad = t < T
+            if stop is not None and t > 0 and t % stop_every == 0 and t < T:
+                if stop(t - 1, loss_buf[:t].cpu().numpy(), group_buf[:t].cpu().numpy()):
+                    need_grad = False
             cl, grads = problem.evaluate(params, need_grad=need_grad)
             loss_buf[t] = problem.loss(cl)
             group_buf[t] = cl @ Mg
@@ -144,7 +148,7 @@ def _loop(problem, params, slices, lr, T, Mg, loss_buf, group_buf, cls_mask, cls
             if t in snap_set:
                 snaps[t] = {k: v.detach().to("cpu", copy=True) for k, v in params.items()}
             if not need_grad:
-                break
+                return params, t
             upds = []
             for i, (o, sl, st) in enumerate(slices):
                 g = grads if len(slices) == 1 else {k: v[sl] for k, v in grads.items()}
@@ -157,12 +161,12 @@ def _loop(problem, params, slices, lr, T, Mg, loss_buf, group_buf, cls_mask, cls
                 params = {k: params[k] + torch.cat([u[k] for u in upds], 0) for k in params}
             if bar.wants_update():
                 bar.update(t + 1, float(loss_buf[t, 0]))
-    return params
+    return params, T
 
 
 def simulate(problem: Problem, runs: Iterable, steps: int, *, snapshot_at: Iterable[int] = (),
              class_loss_at: Iterable[int] | None = None, init: dict | None = None,
-             progress: bool | None = None, label: str = "") -> Trajectory:
+             progress: bool | None = None, label: str = "", stop=None, stop_every: int = 10) -> Trajectory:
     """Run every ``(optimizer, step size)`` of ``runs`` for ``steps`` steps on ``problem``,
     all at once (the runs are independent: a diverging run does not affect the others).
 
@@ -172,7 +176,9 @@ def simulate(problem: Problem, runs: Iterable, steps: int, *, snapshot_at: Itera
     initialisation. ``class_loss_at``: steps at which to keep per-class losses (default: every
     step if ``(T+1) R c <= 2e7`` numbers, else 200 log-spaced steps). ``snapshot_at``: steps at
     which to copy the parameters (to the CPU). ``progress``: show a progress bar with the
-    loss of run 0 (``None``: only on a terminal).
+    loss of run 0 (``None``: only on a terminal). ``stop(t, loss[:t+1], group_loss[:t+1]) -> bool``,
+    called every ``stop_every`` steps, ends the run early (the trajectory then stops at that
+    step; per-class losses are kept at the final step).
     """
     runs = _as_runs(runs)
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
@@ -239,11 +245,19 @@ def simulate(problem: Problem, runs: Iterable, steps: int, *, snapshot_at: Itera
         torch.set_num_threads(1)
     t0 = time.perf_counter()
     try:
-        _loop_result = _loop(problem, params, slices, lr, T, Mg, loss_buf, group_buf, cls_mask, cls_buf, snap_set, snaps, bar)
+        params, T_end = _loop(problem, params, slices, lr, T, Mg, loss_buf, group_buf, cls_mask, cls_buf, snap_set, snaps, bar,
+                              stop, stop_every)
     finally:
         if small:
             torch.set_num_threads(threads)
-    params = _loop_result
+    if T_end < T:  # stopped early: keep what was recorded (per-class losses at the last step)
+        if not cls_mask[T_end]:
+            cls_buf = torch.cat([cls_buf[: int(cls_mask[:T_end].sum())], problem.evaluate(params, False)[0][None]])
+            cls_steps = np.append(np.asarray(cls_steps)[np.asarray(cls_steps) < T_end], T_end)
+        else:
+            keep = int(cls_mask[: T_end + 1].sum())
+            cls_buf, cls_steps = cls_buf[:keep], np.asarray(cls_steps)[:keep]
+        loss_buf, group_buf, T = loss_buf[: T_end + 1], group_buf[: T_end + 1], T_end
     if dev.type == "cuda":
         torch.cuda.synchronize(dev)
     seconds = time.perf_counter() - t0
@@ -262,7 +276,7 @@ def simulate(problem: Problem, runs: Iterable, steps: int, *, snapshot_at: Itera
         pi=np.asarray(problem.pi),
         groups=np.asarray(problem.groups),
         seconds=seconds,
-        info={**problem.describe(), "runs": R, "steps": T, "final_params": {k: v.detach().cpu() for k, v in params.items()}},
+        info={**problem.describe(), "runs": R, "steps": T, "stopped_early": T_end < int(steps), "final_params": {k: v.detach().cpu() for k, v in params.items()}},
     )
 
 
