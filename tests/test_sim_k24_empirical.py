@@ -27,11 +27,9 @@ def tiny(monkeypatch):
         return c
 
     monkeypatch.setattr(K, "config", cfg)
-    K.tuned_step.cache_clear()
-    K.trajectory.cache_clear()
+    K.clear_cache()
     yield
-    K.tuned_step.cache_clear()
-    K.trajectory.cache_clear()
+    K.clear_cache()
 
 
 def _parts(res):

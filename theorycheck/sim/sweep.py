@@ -99,14 +99,14 @@ def _key(o):
 
 
 def select_steps(spec: ProblemSpec, optimizers: Iterable, seeds: Iterable[int], steps: int, *,
-                 grid: Iterable[float] = PAPER_GRID, refine: bool = True, extend: bool = True, stable: bool = True,
+                 grid=PAPER_GRID, refine: bool = True, extend: int = 3, stable: bool = True,
                  executor=None) -> dict:
     """Step-size selection of K24 appendix A.4 for every optimizer at once.
 
-    1. run ``grid`` (powers of 10) for every optimizer and seed; score = worst-over-seeds
-       final loss;
-    2. if ``extend`` and the best step is at an end of the grid, add the next power of 10
-       beyond it (repeat) so the optimum is bracketed;
+    1. run ``grid`` (powers of 10; one list for all, or a dict optimizer -> list) for every
+       optimizer and seed, all optimizers at once; score = worst-over-seeds final loss;
+    2. while the best step is at an end of the grid (at most ``extend`` times), add the next
+       power of 10 beyond it, so the optimum is bracketed;
     3. if ``refine``, add the half-powers ``best * 10^(+-1/2)``;
     4. pick the smallest score; if ``stable`` and that run's loss went above its initial
        loss at some step, take the next smaller step that stayed below it.
@@ -128,10 +128,10 @@ def select_steps(spec: ProblemSpec, optimizers: Iterable, seeds: Iterable[int], 
             table[_key(o)][s] = float(w)
             unstable[_key(o)][s] = bool(u)
 
-    grid = sorted(check_step(g, "grid") for g in grid)
-    run([(o, s) for o in opts for s in grid])
+    grids = {_key(o): sorted(check_step(g, "grid") for g in (grid[_key(o)] if isinstance(grid, dict) else grid)) for o in opts}
+    run([(o, s) for o in opts for s in grids[_key(o)]])
     if extend:
-        for _ in range(8):
+        for _ in range(int(extend)):
             pairs = []
             for o in opts:
                 t = table[_key(o)]
