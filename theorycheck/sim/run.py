@@ -149,16 +149,14 @@ def _loop(problem, params, slices, lr, T, Mg, loss_buf, group_buf, cls_mask, cls
                 snaps[t] = {k: v.detach().to("cpu", copy=True) for k, v in params.items()}
             if not need_grad:
                 return params, t
-            upds = []
+            # the update rules are pure; the simulator owns ``params`` and adds each slice's
+            # updates in place (no concatenation, no new parameter tensors)
             for i, (o, sl, st) in enumerate(slices):
                 g = grads if len(slices) == 1 else {k: v[sl] for k, v in grads.items()}
                 upd, st = o.update(g, st, lr[sl])
                 slices[i] = (o, sl, st)
-                upds.append(upd)
-            if len(upds) == 1:
-                params = {k: params[k] + upds[0][k] for k in params}
-            else:
-                params = {k: params[k] + torch.cat([u[k] for u in upds], 0) for k in params}
+                for k in params:
+                    params[k][sl] += upd[k]
             if bar.wants_update():
                 bar.update(t + 1, float(loss_buf[t, 0]))
     return params, T
@@ -200,7 +198,7 @@ def simulate(problem: Problem, runs: Iterable, steps: int, *, snapshot_at: Itera
     dev, dt = problem.device, problem.dtype
 
     if init is None:
-        params = problem.init_params(R)
+        params = problem.init_params(R)  # fresh tensors owned by this run
     else:
         try:
             r0 = problem.check_params(init)
