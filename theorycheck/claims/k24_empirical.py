@@ -34,9 +34,10 @@ from ..tolerances import SIM_LITTLE_PROGRESS, SIM_STRONG_CORRELATION
 
 #: Starting windows of the quick grid (powers of 10; extended automatically while the best
 #: step sits at an end, so they only set where the search starts).
-QUICK_WINDOWS = {"GD": (0.01, 0.1, 1.0), "GD+m": (1e-3, 0.01, 0.1), "NGD": (0.01, 0.1, 1.0), "NGD+m": (0.01, 0.1, 1.0),
-                 "Sign": (1e-4, 1e-3, 1e-2), "Sign+m": (1e-4, 1e-3, 1e-2), "Adam-m": (1e-3, 1e-2, 1e-1),
-                 "Adam+m": (1e-3, 1e-2, 1e-1), "rGD+m": (1e-3, 0.01, 0.1), ("GD", "normal0"): (1.0, 10.0, 100.0)}
+QUICK_WINDOWS = {"GD": (0.01, 0.1, 1.0), "GD+m": (0.01, 0.1, 1.0), "NGD": (0.01, 0.1, 1.0), "NGD+m": (0.01, 0.1, 1.0),
+                 "Sign": (1e-4, 1e-3, 1e-2), "Sign+m": (1e-4, 1e-3, 1e-2), "Adam-m": (1e-4, 1e-3, 1e-2),
+                 "Adam+m": (1e-3, 1e-2, 1e-1), "rGD+m": (0.01, 0.1, 1.0), ("GD", "normal0"): (100.0, 1e3, 1e4),
+                 ("GD", "normal1"): (1e-3, 1e-2, 1e-1)}
 
 
 def config(profile: str) -> dict:
@@ -113,6 +114,17 @@ def trajectory(profile: str, names: tuple, inputs: str = "uniform", reweight: bo
     steps_sel = tune(profile, names, inputs, reweight)
     runs = [(n.replace("rGD", "GD"), steps_sel[n]["step"]) for n in names]
     prob = _spec(profile, inputs, omega).with_seed(cfg["seeds"][0]).build()
+    if not snapshots and steps == cfg["steps"] and not until_all_below_initial:
+        # the step-size sweep already ran exactly these runs (seed 0): reuse its curves
+        from ..sim.run import Trajectory
+
+        prob = _spec(profile, inputs, omega).with_seed(cfg["seeds"][0]).build()
+        cur = [steps_sel[n]["curves"] for n in names]
+        return Trajectory(labels=[f"{o}@{s:.3g}" for o, s in runs], optimizer=[o for o, _ in runs],
+                          lr=np.array([s for _, s in runs]), loss=np.stack([c["loss"] for c in cur], 1),
+                          group_loss=np.stack([c["group_loss"] for c in cur], 1), class_steps=np.array([steps]),
+                          class_loss=np.stack([c["final_class"] for c in cur], 0)[None], snapshots={}, pi=np.asarray(prob.pi),
+                          groups=np.asarray(prob.groups), seconds=0.0, info={**prob.describe(), "from_step_size_sweep": True})
     stop = None
     if until_all_below_initial:
         def stop(t, loss, group):

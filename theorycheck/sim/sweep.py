@@ -111,22 +111,29 @@ def select_steps(spec: ProblemSpec, optimizers: Iterable, seeds: Iterable[int], 
     4. pick the smallest score; if ``stable`` and that run's loss went above its initial
        loss at some step, take the next smaller step that stayed below it.
 
-    Returns ``{optimizer: {"step": chosen, "score": worst final loss, "table": {step: score}}}``.
+    Returns ``{optimizer: {"step": chosen, "score": worst final loss, "table": {step: score},
+    "unstable": [...], "best_score_step": ..., "curves": seed-0 loss and group-loss curves of the
+    chosen step}}``.
     """
     opts = list(optimizers)
     seeds = list(seeds)
     table: dict = {_key(o): {} for o in opts}
     unstable: dict = {_key(o): {} for o in opts}
 
+    curves: dict = {_key(o): {} for o in opts}
+
     def run(pairs):
         if not pairs:
             return
-        res = sweep_runs(spec, tuple(pairs), seeds, steps, executor=executor)
+        res = sweep_runs(spec, tuple(pairs), seeds, steps, executor=executor, keep_curves=True)
         worst = res.worst()
         rose = (res.max_loss > res.initial * (1 + 1e-12)).any(axis=0)
-        for (o, s), w, u in zip(pairs, worst, rose):
+        o0 = res.outputs[0]
+        for i, ((o, s), w, u) in enumerate(zip(pairs, worst, rose)):
             table[_key(o)][s] = float(w)
             unstable[_key(o)][s] = bool(u)
+            curves[_key(o)][s] = {"seed": seeds[0], "loss": o0["loss"][:, i], "group_loss": o0["group_loss"][:, i],
+                                  "final_class": o0["final_class"][i]}
 
     grids = {_key(o): sorted(check_step(g, "grid") for g in (grid[_key(o)] if isinstance(grid, dict) else grid)) for o in opts}
     run([(o, s) for o in opts for s in grids[_key(o)]])
@@ -162,6 +169,6 @@ def select_steps(spec: ProblemSpec, optimizers: Iterable, seeds: Iterable[int], 
             smaller = [s for s in sorted(t, reverse=True) if s < best and not u[s] and math.isfinite(t[s])]
             if smaller:
                 chosen = smaller[0]
-        out[_key(o)] = {"step": chosen, "score": t[chosen], "best_score_step": best,
+        out[_key(o)] = {"step": chosen, "score": t[chosen], "best_score_step": best, "curves": curves[_key(o)][chosen],
                         "table": {f"{s:.3g}": t[s] for s in sorted(t)}, "unstable": sorted(f"{s:.3g}" for s in t if u[s])}
     return out
