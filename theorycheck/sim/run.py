@@ -274,7 +274,7 @@ def simulate(problem: Problem, runs: Iterable, steps: int, *, snapshot_at: Itera
         pi=np.asarray(problem.pi),
         groups=np.asarray(problem.groups),
         seconds=seconds,
-        info={**problem.describe(), "runs": R, "steps": T, "stopped_early": T_end < int(steps), "final_params": {k: v.detach().cpu() for k, v in params.items()}},
+        info={**problem.describe(), "runs": R, "steps": T, "stopped_early": T_end < int(steps)},
     )
 
 
