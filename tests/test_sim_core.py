@@ -319,3 +319,20 @@ def test_sweep_tasks_are_picklable_and_run_through_any_executor():
     b = sweep_runs(spec, task.runs, [0, 1, 2], 5, executor=get_executor(PoolExecutor()))
     np.testing.assert_array_equal(a.final, b.final)
     assert a.final.shape == (3, 2) and not np.array_equal(a.final[0], a.final[1])  # seeds change the data
+
+
+def test_objective_fn_gives_autograd_gradients_and_hvps():
+    from theorycheck.sim.run import objective_fn
+
+    p = P.heavy_tailed_problem(3, 6, seed=0, device="cpu")
+    f = objective_fn(p)
+    params = {"W": torch.randn(p.c, p.d, dtype=torch.float64, requires_grad=True),
+              "b": torch.randn(p.c, dtype=torch.float64, requires_grad=True)}
+    gW, gb = torch.autograd.grad(f(params), [params["W"], params["b"]], create_graph=True)
+    _, g = p.evaluate({k: v.detach()[None] for k, v in params.items()})
+    torch.testing.assert_close(gW, g["W"][0], rtol=FLOAT64_REL, atol=FLOAT64_ABS)
+    v = torch.randn_like(gW)
+    hvp = torch.autograd.grad((gW * v).sum(), params["W"])[0]  # double backward works
+    assert hvp.shape == v.shape and torch.isfinite(hvp).all()
+    with pytest.raises(ValueError, match="weights"):
+        objective_fn(p, "nope")

@@ -318,6 +318,7 @@ class Rotated(Problem):
     def __init__(self, base: Problem, Q=None, *, seed: int = 0):
         self.base = base
         self.c, self.pi, self.groups = base.c, base.pi, base.groups
+        self.omega = getattr(base, "omega", base.pi)
         self.device, self.dtype = base.device, base.dtype
         P = base.n_params
         if Q is None:

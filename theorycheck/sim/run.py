@@ -278,6 +278,25 @@ def simulate(problem: Problem, runs: Iterable, steps: int, *, snapshot_at: Itera
     )
 
 
+def objective_fn(problem, weights: str = "objective"):
+    """A differentiable scalar function of ONE run's parameters (tensors without the run axis),
+    for Hessian-vector products and exact Hessians (e.g. ``torch.func.hessian`` or double
+    backward): ``sum_k omega_k l_k`` (``weights="objective"``, what the optimizers minimise) or the
+    training loss ``sum_k pi_k l_k`` (``weights="loss"``)."""
+    import torch as _t
+
+    w = getattr(problem, "omega", problem.pi) if weights == "objective" else problem.pi
+    if weights not in ("objective", "loss"):
+        raise ValueError(f"weights: must be 'objective' or 'loss', got {weights!r}")
+    wt = _t.as_tensor(np.asarray(w), device=problem.device, dtype=problem.dtype)
+
+    def f(params: dict):
+        cl, _ = problem.evaluate({k: v[None] for k, v in params.items()}, need_grad=False)
+        return cl[0] @ wt
+
+    return f
+
+
 def block_stats(problem, params: dict, hessian_diag: str = "x2") -> dict[str, np.ndarray]:
     """Per-row-block statistics of a :class:`~theorycheck.sim.problems.LinearSoftmax` at ``params``
     (one run: tensors without the run axis): the gradient norm ``||grad_{w_k} L||`` and the
