@@ -71,6 +71,9 @@ SIM_STRONG_CORRELATION = 0.7
 #: "Little progress" on a frequency group: relative progress (l(0) - l(T)) / l(0) below this
 #: fraction of the progress made on the most frequent group (K24 figure 4: "little progress").
 SIM_LITTLE_PROGRESS = 0.5
+#: Step-size selection (K24 A.4): a run is "unstable" when its loss exceeds the initial loss by
+#: more than this relative amount at some step (above float32 rounding of a loss ~log c).
+SIM_UNSTABLE_REL = 1e-6
 
 # --- other papers (Y25, T26, X24, Y26) ------------------------------------------------------
 

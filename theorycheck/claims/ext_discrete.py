@@ -80,7 +80,6 @@ def printed_reduction():
        printed=printed_reduction)
 def check_reduction(p, profile):
     import sympy as sp
-    import torch
 
     from ..sim.problems import SimpleImbalanced
     from ..sim.reduced import simulate_reduced
@@ -160,7 +159,6 @@ def check_reduction(p, profile):
     else:
         r_s = Result(Verdict.CORRECTED, f"printed sign-descent loss misses the dense run by {s_rel:.2g} (relative)", "simulation",
                      ev_s, correction="sign descent: l_k(t) = log(1 + (c-1) exp(-2 alpha t)) for every class")
-    del torch
     return combine({"dense_equals_reduced": r_red, "gd_recurrence": r_gd, "sign_closed_form": r_s},
                    holds="dense simulation == 2c-dim recurrence (9 optimizers); GD recurrence and sign closed form confirmed")
 
@@ -267,8 +265,8 @@ def check_gd_rate(p, profile):
                        f"{devs[0.05]:.3g} when alpha/10)", "simulation", ev_col,
                        correction="the per-class GD curves collapse against pi_k alpha t, up to O(alpha pi_k)")
     return combine({"slope": r_slope, "sharp_constant": r_lim, "collapse": r_col},
-                   holds=(f"slope -> -1; alpha pi_k t l_k -> (c-1)/c (Theta(1/(pi t)) sharpened); collapse against "
-                          f"pi_k alpha t with O(alpha pi_k) error"))
+                   holds=("slope -> -1; alpha pi_k t l_k -> (c-1)/c (Theta(1/(pi t)) sharpened); collapse against "
+                          "pi_k alpha t with O(alpha pi_k) error"))
 
 
 # ------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from typing import Iterable
 import numpy as np
 
 from ..executor import get_executor
+from ..tolerances import SIM_UNSTABLE_REL
 from ..validation import check_step
 from .problems import ProblemSpec
 
@@ -127,7 +128,7 @@ def select_steps(spec: ProblemSpec, optimizers: Iterable, seeds: Iterable[int], 
             return
         res = sweep_runs(spec, tuple(pairs), seeds, steps, executor=executor, keep_curves=True)
         worst = res.worst()
-        rose = (res.max_loss > res.initial * (1 + 1e-12)).any(axis=0)
+        rose = (res.max_loss > res.initial * (1 + SIM_UNSTABLE_REL)).any(axis=0)
         o0 = res.outputs[0]
         for i, ((o, s), w, u) in enumerate(zip(pairs, worst, rose)):
             table[_key(o)][s] = float(w)
