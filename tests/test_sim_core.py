@@ -36,7 +36,8 @@ def test_linear_problem_matches_autograd_and_nn_modules():
     # the overall loss equals CrossEntropyLoss (mean over samples) of nn.Linear
     lin = torch.nn.Linear(p.d, p.c, dtype=torch.float64)
     with torch.no_grad():
-        lin.weight.copy_(params["W"][1]); lin.bias.copy_(params["b"][1])
+        lin.weight.copy_(params["W"][1])
+        lin.bias.copy_(params["b"][1])
     ce = torch.nn.CrossEntropyLoss()(lin(p.X), p.y)
     assert abs(float(p.loss(cl)[1]) - float(ce.detach())) <= FLOAT64_REL * float(ce)
 
@@ -72,7 +73,8 @@ def test_quadratic_and_rotated_gradients():
 def _numpy_reference(name, grads_seq, lr, hyper):
     """Plain numpy re-implementation of each update rule (one run, flat vector)."""
     x = np.zeros_like(grads_seq[0])
-    m = np.zeros_like(x); v = np.zeros_like(x)
+    m = np.zeros_like(x)
+    v = np.zeros_like(x)
     out = []
     for t, g in enumerate(grads_seq, 1):
         if name in ("gd", "ngd", "sign"):
@@ -116,7 +118,8 @@ def test_adam_equals_torch_optim_adam(beta1, dtype):
     p = P.heavy_tailed_problem(3, 12, seed=2, device="cpu", dtype=str(dtype).replace("torch.", ""))
     traj = simulate(p, [(("adam", {"beta1": beta1}), 3e-2)], 25, snapshot_at=[25])
     lin = torch.nn.Linear(p.d, p.c, dtype=dtype)
-    torch.nn.init.zeros_(lin.weight); torch.nn.init.zeros_(lin.bias)
+    torch.nn.init.zeros_(lin.weight)
+    torch.nn.init.zeros_(lin.bias)
     opt = torch.optim.Adam(lin.parameters(), lr=3e-2, betas=(beta1, 0.999), eps=1e-8)
     for _ in range(25):
         opt.zero_grad()
@@ -134,7 +137,8 @@ def test_gd_equals_torch_sgd_heavy_ball(momentum):
     p = P.heavy_tailed_problem(3, 12, seed=2, device="cpu")
     traj = simulate(p, [(("gd", {"momentum": momentum}), 0.5)], 20, snapshot_at=[20])
     lin = torch.nn.Linear(p.d, p.c, dtype=torch.float64)
-    torch.nn.init.zeros_(lin.weight); torch.nn.init.zeros_(lin.bias)
+    torch.nn.init.zeros_(lin.weight)
+    torch.nn.init.zeros_(lin.bias)
     opt = torch.optim.SGD(lin.parameters(), lr=0.5, momentum=momentum)
     for _ in range(20):
         opt.zero_grad()
@@ -336,3 +340,19 @@ def test_objective_fn_gives_autograd_gradients_and_hvps():
     assert hvp.shape == v.shape and torch.isfinite(hvp).all()
     with pytest.raises(ValueError, match="weights"):
         objective_fn(p, "nope")
+
+
+def test_problem_specs_build_every_kind():
+    from theorycheck.datasets import zipf_frequencies
+
+    z = P.ProblemSpec("zipf", {"c": 6, "alpha": 1.5}, device="cpu").with_seed(3).build()
+    np.testing.assert_allclose(z.pi, zipf_frequencies(6, 1.5))
+    q = P.ProblemSpec("quadratic", {"pi": [0.5, 0.3, 0.2], "q": 2}, device="cpu", dtype="float32").build()
+    assert q.init_params(2)["w"].dtype == torch.float32 and float(q.init_params(1)["w"].min()) == 1.0
+    s = P.ProblemSpec("simple", {"pi": [0.5, 0.5]}, device="cpu").build()
+    assert s.param_shapes == {"W": (2, 2)}
+    for inputs in ("uniform", "normal0", "normal1"):
+        h = P.ProblemSpec("heavy_tailed", {"m": 3, "inputs": inputs}, device="cpu").with_seed(0).build()
+        assert (h.n, h.d, h.c) == (24, 32, 7) and h.groups.max() == 2
+    with pytest.raises(ValueError, match="kind"):
+        P.ProblemSpec("mnist")
