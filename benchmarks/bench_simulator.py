@@ -5,7 +5,10 @@ Baseline: ``nn.Linear`` + ``CrossEntropyLoss(reduction="none")`` + ``torch.optim
 losses by ``scatter_add`` (what one would write by hand). Unavoidable products of one
 full-batch step of the linear model: ``X W^T`` (logits) and ``D^T X`` (gradient).
 
-Run: ``python benchmarks/bench_simulator.py [--m 7] [--steps 20] [--device auto] [--dtype float32]``
+Run: ``python benchmarks/bench_simulator.py [--m 7] [--steps 20] [--device auto] [--dtype float32] [--threads 1]``
+
+On the CPU the timer is process time with one thread by default, so other jobs sharing the
+machine do not distort the ratios (spinning worker threads would); on CUDA it is wall time.
 """
 
 from __future__ import annotations
@@ -142,8 +145,12 @@ def main(argv=None):
     ap.add_argument("--device", default="auto")
     ap.add_argument("--dtype", default="float32")
     ap.add_argument("--simple-c", type=int, default=512)
+    ap.add_argument("--threads", type=int, default=1,
+                    help="CPU threads (default 1: with process time this is robust to other jobs on the machine)")
     a = ap.parse_args(argv)
     dev, dt = resolve_device(a.device), resolve_dtype(a.dtype)
+    if dev.type == "cpu":
+        torch.set_num_threads(a.threads)
     print(f"device {dev}, dtype {a.dtype}, torch {torch.__version__}, threads {torch.get_num_threads()}, "
           f"timer {'process time (CPU seconds, all threads)' if dev.type == 'cpu' else 'wall'}, best of 3")
 

@@ -221,7 +221,8 @@ class LinearSoftmax(Problem):
 
     With ``D_i = (omega_{y_i} / n_{y_i}) (softmax(W x_i + b) - e_{y_i})``:
     ``grad_W = D^T X`` and ``grad_b = sum_i D_i``. All runs share ``X`` and are evaluated with
-    one product ``X [W_1; ...; W_R]^T`` and one product ``D^T X``.
+    one product ``X [W_1; ...; W_R]^T`` and one product ``(P - Y)^T (s X)`` (the sample weights
+    ``s`` folded into the data once; ``grad_b = (P - Y)^T s``).
     """
 
     name = "linear"
@@ -262,6 +263,9 @@ class LinearSoftmax(Problem):
         self.y = torch.as_tensor(y, device=self.device)
         self._count = torch.as_tensor(counts, device=self.device, dtype=self.dtype)
         self._sw = torch.as_tensor(self.omega[y] / counts[y], device=self.device, dtype=self.dtype)[:, None, None]
+        # the sample weights are folded into the data once: grad_W = (P - Y)^T (s X), grad_b = (P - Y)^T s
+        self._Xw = (self.X * self._sw[:, 0]).contiguous()
+        self._s = self._sw[:, 0, 0].contiguous()
         self.param_shapes = {"W": (c, self.d)} | ({"b": (c,)} if self.bias else {})
 
     def logits(self, params) -> torch.Tensor:
@@ -270,7 +274,7 @@ class LinearSoftmax(Problem):
         R = W.shape[0]
         Z = (self.X @ W.reshape(R * self.c, self.d).T).view(self.n, R, self.c)
         if self.bias:
-            Z = Z + params["b"][None]
+            Z = Z.add_(params["b"][None]) if not Z.requires_grad else Z + params["b"][None]
         return Z
 
     def _evaluate(self, params, need_grad=True):
@@ -286,11 +290,10 @@ class LinearSoftmax(Problem):
             return class_losses, None
         D = torch.exp(logp)
         D.scatter_add_(2, idx, torch.full_like(sample_loss[..., None], -1.0))
-        D.mul_(self._sw)
-        gW = (D.view(self.n, R * self.c).T @ self.X).view(R, self.c, self.d)
-        grads = {"W": gW}
+        Dt = D.view(self.n, R * self.c).T
+        grads = {"W": (Dt @ self._Xw).view(R, self.c, self.d)}
         if self.bias:
-            grads["b"] = D.sum(0)
+            grads["b"] = (Dt @ self._s).view(R, self.c)
         return class_losses, grads
 
 
