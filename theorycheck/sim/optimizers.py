@@ -92,9 +92,9 @@ def heavy_ball(kind: str, beta: float = 0.0, name: str | None = None) -> Optimiz
     def update(grads, state, lr):
         d = direction(grads)
         if beta == 0:
-            return {k: -_bshape(lr, v) * v for k, v in d.items()}, state
-        m = {k: beta * state["m"][k] + d[k] for k in d}
-        return {k: -_bshape(lr, v) * v for k, v in m.items()}, {"m": m}
+            return {k: v * (-_bshape(lr, v)) for k, v in d.items()}, state
+        m = {k: (state["m"][k] * beta).add_(d[k]) for k in d}
+        return {k: v * (-_bshape(lr, v)) for k, v in m.items()}, {"m": m}
 
     return Optimizer(name or (kind + ("+m" if beta else "")), init, update, (("kind", kind), ("beta", beta)))
 
@@ -143,12 +143,12 @@ def adam(beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8, name: str 
         t = state["t"] + 1
         bc1 = 1 - beta1 ** t
         bc2s = math.sqrt(1 - beta2 ** t)
-        m = {k: torch.lerp(state["m"][k], g, 1 - beta1) for k, g in grads.items()}
-        v = {k: state["v"][k] * beta2 + (1 - beta2) * g * g for k, g in grads.items()}
-        upd = {}
-        for k in grads:
-            denom = v[k].sqrt() / bc2s + eps
-            upd[k] = -(_bshape(lr, m[k]) / bc1) * m[k] / denom
+        m, v, upd = {}, {}, {}
+        for k, g in grads.items():  # new tensors, updated in place: the inputs are never modified
+            m[k] = torch.lerp(state["m"][k], g, 1 - beta1)
+            v[k] = (state["v"][k] * beta2).addcmul_(g, g, value=1 - beta2)
+            denom = v[k].sqrt().div_(bc2s).add_(eps)
+            upd[k] = torch.div(m[k], denom).mul_(_bshape(lr, m[k]) / (-bc1))
         return upd, {"t": t, "m": m, "v": v}
 
     label = name or ("Adam+m" if beta1 else "Adam-m")
