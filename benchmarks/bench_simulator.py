@@ -151,6 +151,7 @@ def main(argv=None):
     dev, dt = resolve_device(a.device), resolve_dtype(a.dtype)
     if dev.type == "cpu":
         torch.set_num_threads(a.threads)
+        os.environ["THEORYCHECK_THREADS"] = str(a.threads)  # the simulator uses the same count
     print(f"device {dev}, dtype {a.dtype}, torch {torch.__version__}, threads {torch.get_num_threads()}, "
           f"timer {'process time (CPU seconds, all threads)' if dev.type == 'cpu' else 'wall'}, best of 3")
 

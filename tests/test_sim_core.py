@@ -356,3 +356,18 @@ def test_problem_specs_build_every_kind():
         assert (h.n, h.d, h.c) == (24, 32, 7) and h.groups.max() == 2
     with pytest.raises(ValueError, match="kind"):
         P.ProblemSpec("mnist")
+
+
+def test_cpu_threads_setting(monkeypatch):
+    from theorycheck.sim.run import cpu_threads
+
+    monkeypatch.setenv("THEORYCHECK_THREADS", "2")
+    assert cpu_threads() == 2
+    monkeypatch.setenv("THEORYCHECK_THREADS", "zero")
+    with pytest.raises(ValueError, match="THEORYCHECK_THREADS"):
+        cpu_threads()
+    monkeypatch.delenv("THEORYCHECK_THREADS")
+    assert cpu_threads() == 1
+    before = torch.get_num_threads()
+    simulate(P.heavy_tailed_problem(4, device="cpu"), [("GD", 0.1)], 2)
+    assert torch.get_num_threads() == before  # restored

@@ -17,6 +17,7 @@ Snapshot API (for smoothness estimates along a path)::
 from __future__ import annotations
 
 import math
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -130,6 +131,21 @@ def _as_runs(runs) -> list[tuple[optim.Optimizer, float]]:
 SMALL_PROBLEM = 200_000
 
 
+def cpu_threads() -> int:
+    """Threads for CPU simulations: ``$THEORYCHECK_THREADS`` or 1. One thread is the default
+    because intra-op threads spin while they wait: on a 2-core machine shared with other jobs a
+    24-run step of the m = 7 problem took 0.69 s on 2 threads and 0.20 s on 1 (measured). On a
+    dedicated machine set ``THEORYCHECK_THREADS`` to the number of cores."""
+    v = os.environ.get("THEORYCHECK_THREADS", "1")
+    try:
+        n = int(v)
+    except ValueError:
+        raise ValueError(f"THEORYCHECK_THREADS: must be a positive integer, got {v!r}") from None
+    if n < 1:
+        raise ValueError(f"THEORYCHECK_THREADS: must be a positive integer, got {v!r}")
+    return n
+
+
 def _loop(problem, params, slices, lr, T, Mg, loss_buf, group_buf, cls_mask, cls_buf, snap_set, snaps, bar,
           stop=None, stop_every=10):
     j = 0
@@ -235,18 +251,19 @@ def simulate(problem: Problem, runs: Iterable, steps: int, *, snapshot_at: Itera
     snap_set = set(snap)
     bar = ProgressBar(T, label or problem.name, enabled=progress)
 
-    # small problems on the CPU run faster (and far more predictably on a loaded machine)
-    # on one thread: intra-op threading of tiny kernels costs more than it saves
+    # CPU threads: small problems always run on one thread (threading tiny kernels costs more
+    # than it saves); others on cpu_threads() (default 1, see there)
     threads = torch.get_num_threads()
-    small = dev.type == "cpu" and R * problem.n_params < SMALL_PROBLEM
-    if small:
-        torch.set_num_threads(1)
+    want = 1 if R * problem.n_params < SMALL_PROBLEM else cpu_threads()
+    switch = dev.type == "cpu" and want != threads
+    if switch:
+        torch.set_num_threads(want)
     t0 = time.perf_counter()
     try:
         params, T_end = _loop(problem, params, slices, lr, T, Mg, loss_buf, group_buf, cls_mask, cls_buf, snap_set, snaps, bar,
                               stop, stop_every)
     finally:
-        if small:
+        if switch:
             torch.set_num_threads(threads)
     if T_end < T:  # stopped early: keep what was recorded (per-class losses at the last step)
         if not cls_mask[T_end]:
