@@ -82,6 +82,22 @@ HH08_FLOAT_SLACK = 1e-8
 HH08_SHARP_REL = 1e-6
 
 # --- simulator / smoothness (theorycheck.sim, theorycheck.smoothness) -------------------------
+#: A quantity claimed to be a first-order discretisation error (O(alpha pi)) must shrink by at
+#: least this factor when the step shrinks 10x (first order: 0.1; 0.2 leaves room for the
+#: second-order term at the steps used, and a quantity that does not vanish stays near 1).
+SIM_FIRST_ORDER_SHRINK = 0.2
+#: Two trajectories "differ" (a symmetry is broken) when their losses differ by more than this
+#: relative amount at some step: 1e7 times SIM_FLOAT64_REL, so rounding can never trigger it.
+SIM_DIFFERS_REL = 1e-2
+#: "Strong" rank correlation (Spearman) for the qualitative claims of K24 figure 7 / appendix G;
+#: the conventional threshold for a strong monotone association.
+SIM_STRONG_CORRELATION = 0.7
+#: "Little progress" on a frequency group: relative progress (l(0) - l(T)) / l(0) below this
+#: fraction of the progress made on the most frequent group (K24 figure 4: "little progress").
+SIM_LITTLE_PROGRESS = 0.5
+#: Step-size selection (K24 A.4): a run is "unstable" when its loss exceeds the initial loss by
+#: more than this relative amount at some step (above float32 rounding of a loss ~log c).
+SIM_UNSTABLE_REL = 1e-6
 
 # --- other papers (Y25, T26, X24, Y26) ------------------------------------------------------
 #: Y25/T26: absolute slack when a float64 quantity of size O(1) (an eigenvalue of

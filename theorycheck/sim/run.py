@@ -1,0 +1,350 @@
+"""Run many (optimizer, step size) pairs on one problem at once, with metrics every step.
+
+:func:`simulate` stacks the runs along the leading run axis of the parameters, so every
+step costs one batched evaluation of the problem (e.g. one product ``X [W_1..W_R]^T``), then
+applies each optimizer to its own slice of runs. Every step it records, on the device and
+without synchronising, the training loss ``sum_k pi_k l_k`` and the loss of every frequency
+group; per-class losses are kept at the steps asked for (all steps by default when they fit
+in memory), and copies of the parameters at the snapshot steps.
+
+Snapshot API (for smoothness estimates along a path)::
+
+    traj = simulate(problem, [("Adam+m", 1e-3), ("GD", 1.0)], steps=100, snapshot_at=[0, 10, 100])
+    W = traj.snapshot(10, run=0)          # dict name -> tensor without the run axis (CPU)
+    traj.snapshots[10]["W"].shape         # (R, c, d): every run at step 10
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+import numpy as np
+import torch
+
+from ..validation import check_step
+from . import optimizers as optim
+from .metrics import group_matrix
+from .problems import Problem
+
+
+class ProgressBar:
+    """A one-line progress bar with the current loss, on stderr; silent unless ``enabled``
+    (default: only when stderr is a terminal)."""
+
+    def __init__(self, total: int, label: str = "", enabled: bool | None = None, stream=None, every: float = 0.2):
+        self.stream = stream or sys.stderr
+        self.enabled = (hasattr(self.stream, "isatty") and self.stream.isatty()) if enabled is None else bool(enabled)
+        self.total, self.label, self.every = max(int(total), 1), label, every
+        self._last = 0.0
+        self.t0 = time.perf_counter()
+
+    def wants_update(self) -> bool:
+        return self.enabled and (time.perf_counter() - self._last) >= self.every
+
+    def update(self, step: int, loss: float | None = None) -> None:
+        if not self.enabled:
+            return
+        self._last = time.perf_counter()
+        frac = step / self.total
+        bar = "#" * int(30 * frac) + "-" * (30 - int(30 * frac))
+        rate = step / max(self._last - self.t0, 1e-9)
+        txt = f"\r{self.label} [{bar}] {step}/{self.total} {rate:.0f} it/s"
+        if loss is not None:
+            txt += f" loss {loss:.4g}"
+        self.stream.write(txt)
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.update(self.total)
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+@dataclass
+class Trajectory:
+    """What :func:`simulate` recorded (numpy on the host unless noted).
+
+    labels: run labels ``"<optimizer>@<step>"``; optimizer: optimizer name per run; lr: step
+    size per run; loss: ``(T+1, R)`` training loss; group_loss: ``(T+1, R, G)``;
+    class_steps: steps at which per-class losses were kept; class_loss: ``(len(class_steps), R, c)``;
+    snapshots: step -> params dict ``(R, ...)`` (CPU tensors); pi, groups: of the problem;
+    seconds: wall time of the loop.
+    """
+
+    labels: list
+    optimizer: list
+    lr: np.ndarray
+    loss: np.ndarray
+    group_loss: np.ndarray
+    class_steps: np.ndarray
+    class_loss: np.ndarray
+    snapshots: dict
+    pi: np.ndarray
+    groups: np.ndarray
+    seconds: float
+    info: dict = field(default_factory=dict)
+
+    @property
+    def steps(self) -> int:
+        return self.loss.shape[0] - 1
+
+    def run_index(self, label_or_optimizer: str) -> int:
+        """Index of the run with this label, or of the only run of this optimizer."""
+        if label_or_optimizer in self.labels:
+            return self.labels.index(label_or_optimizer)
+        hits = [i for i, o in enumerate(self.optimizer) if o == label_or_optimizer]
+        if len(hits) != 1:
+            raise ValueError(f"run: {label_or_optimizer!r} matches {len(hits)} runs; labels: {self.labels}")
+        return hits[0]
+
+    def snapshot(self, step: int, run: int | str = 0) -> dict:
+        """Parameters of one run at a snapshot step: dict name -> tensor (no run axis)."""
+        if step not in self.snapshots:
+            raise ValueError(f"step: no snapshot at {step}; snapshots at {sorted(self.snapshots)}")
+        r = run if isinstance(run, int) else self.run_index(run)
+        return {k: v[r] for k, v in self.snapshots[step].items()}
+
+    def final_loss(self) -> np.ndarray:
+        return self.loss[-1]
+
+
+def _as_runs(runs) -> list[tuple[optim.Optimizer, float]]:
+    if not isinstance(runs, (list, tuple)) or not runs:
+        raise ValueError("runs: need a non-empty list of (optimizer, step size) pairs")
+    out, seen = [], {}
+    for r in runs:
+        if not isinstance(r, (list, tuple)) or len(r) != 2:
+            raise ValueError(f"runs: each run is an (optimizer, step size) pair, got {r!r}")
+        o = optim.make(r[0])
+        o = seen.setdefault((o.name, o.hyper), o)  # equal optimizers share one object (one batched slice)
+        out.append((o, check_step(r[1], "step")))
+    return out
+
+
+#: Below this many parameters (all runs together) a CPU simulation runs on one thread.
+SMALL_PROBLEM = 200_000
+
+
+def cpu_threads() -> int:
+    """Threads for CPU simulations: ``$THEORYCHECK_THREADS`` or 1. One thread is the default
+    because intra-op threads spin while they wait: on a 2-core machine shared with other jobs a
+    24-run step of the m = 7 problem took 0.69 s on 2 threads and 0.20 s on 1 (measured). On a
+    dedicated machine set ``THEORYCHECK_THREADS`` to the number of cores."""
+    v = os.environ.get("THEORYCHECK_THREADS", "1")
+    try:
+        n = int(v)
+    except ValueError:
+        raise ValueError(f"THEORYCHECK_THREADS: must be a positive integer, got {v!r}") from None
+    if n < 1:
+        raise ValueError(f"THEORYCHECK_THREADS: must be a positive integer, got {v!r}")
+    return n
+
+
+def _loop(problem, params, slices, lr, T, Mg, loss_buf, group_buf, cls_mask, cls_buf, snap_set, snaps, bar,
+          stop=None, stop_every=10):
+    j = 0
+    with torch.no_grad():
+        for t in range(T + 1):
+            need_grad = t < T
+            if stop is not None and t > 0 and t % stop_every == 0 and t < T:
+                if stop(t - 1, loss_buf[:t].cpu().numpy(), group_buf[:t].cpu().numpy()):
+                    need_grad = False
+            cl, grads = problem.evaluate(params, need_grad=need_grad)
+            loss_buf[t] = problem.loss(cl)
+            group_buf[t] = cl @ Mg
+            if cls_mask[t]:
+                cls_buf[j] = cl
+                j += 1
+            if t in snap_set:
+                snaps[t] = {k: v.detach().to("cpu", copy=True) for k, v in params.items()}
+            if not need_grad:
+                return params, t
+            # the update rules are pure; the simulator owns ``params`` and adds each slice's
+            # updates in place (no concatenation, no new parameter tensors)
+            for i, (o, sl, st) in enumerate(slices):
+                g = grads if len(slices) == 1 else {k: v[sl] for k, v in grads.items()}
+                upd, st = o.update(g, st, lr[sl])
+                slices[i] = (o, sl, st)
+                for k in params:
+                    params[k][sl] += upd[k]
+            if bar.wants_update():
+                bar.update(t + 1, float(loss_buf[t, 0]))
+    return params, T
+
+
+def simulate(problem: Problem, runs: Iterable, steps: int, *, snapshot_at: Iterable[int] = (),
+             class_loss_at: Iterable[int] | None = None, init: dict | None = None,
+             progress: bool | None = None, label: str = "", stop=None, stop_every: int = 10) -> Trajectory:
+    """Run every ``(optimizer, step size)`` of ``runs`` for ``steps`` steps on ``problem``,
+    all at once (the runs are independent: a diverging run does not affect the others).
+
+    ``optimizer`` is a name of :data:`~theorycheck.sim.optimizers.OPTIMIZERS`, an
+    ``(family, kwargs)`` pair or an :class:`~theorycheck.sim.optimizers.Optimizer`.
+    Runs start from ``init`` (a params dict with one run, or ``R`` runs) or the problem's
+    initialisation. ``class_loss_at``: steps at which to keep per-class losses (default: every
+    step if ``(T+1) R c <= 2e7`` numbers, else 200 log-spaced steps). ``snapshot_at``: steps at
+    which to copy the parameters (to the CPU). ``progress``: show a progress bar with the
+    loss of run 0 (``None``: only on a terminal). ``stop(t, loss[:t+1], group_loss[:t+1]) -> bool``,
+    called every ``stop_every`` steps, ends the run early (the trajectory then stops at that
+    step; per-class losses are kept at the final step).
+    """
+    runs = _as_runs(runs)
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
+        raise ValueError(f"steps: must be an integer >= 0, got {steps!r}")
+    T, R, c = int(steps), len(runs), problem.c
+    snap = sorted({int(s) for s in snapshot_at})
+    if snap and (snap[0] < 0 or snap[-1] > T):
+        raise ValueError(f"snapshot_at: steps must lie in [0, {T}], got {snap}")
+    if class_loss_at is None:
+        if (T + 1) * R * c <= 2e7:
+            cls_steps = np.arange(T + 1)
+        else:
+            cls_steps = np.unique(np.round(np.geomspace(1, T + 1, 200) - 1).astype(int)) if T else np.array([0])
+            cls_steps = np.union1d(cls_steps, [0, T])
+    else:
+        cls_steps = np.unique(np.asarray(list(class_loss_at), dtype=int))
+        if cls_steps.size and (cls_steps.min() < 0 or cls_steps.max() > T):
+            raise ValueError(f"class_loss_at: steps must lie in [0, {T}]")
+    dev, dt = problem.device, problem.dtype
+
+    if init is None:
+        params = problem.init_params(R)  # fresh tensors owned by this run
+    else:
+        try:
+            r0 = problem.check_params(init)
+        except ValueError as e:
+            raise ValueError(f"init: {e}") from None
+        if r0 not in (1, R):
+            raise ValueError(f"init: must hold 1 or {R} runs, got {r0}")
+        params = {k: v.to(dev, dt).expand(R, *v.shape[1:]).clone() for k, v in init.items()}
+    problem.check_params(params)
+
+    # group runs by optimizer object (contiguous slices of the run axis)
+    slices, order = [], []
+    for i, (o, _) in enumerate(runs):
+        if order and order[-1][0] is o:
+            order[-1][1].append(i)
+        else:
+            order.append((o, [i]))
+    # runs of the same optimizer name given separately are merged when adjacent only;
+    # non-adjacent ones get their own slice, which is correct, just less batched.
+    lr = torch.as_tensor([s for _, s in runs], device=dev, dtype=dt)
+    for o, idx in order:
+        sl = slice(idx[0], idx[-1] + 1)
+        sub = {k: v[sl] for k, v in params.items()}
+        slices.append((o, sl, o.init(sub)))
+
+    Mg = torch.as_tensor(group_matrix(problem.pi, problem.groups), device=dev, dtype=dt)
+    G = Mg.shape[1]
+    loss_buf = torch.empty((T + 1, R), device=dev, dtype=dt)
+    group_buf = torch.empty((T + 1, R, G), device=dev, dtype=dt)
+    cls_mask = np.zeros(T + 1, dtype=bool)
+    cls_mask[cls_steps] = True
+    cls_buf = torch.empty((int(cls_mask.sum()), R, c), device=dev, dtype=dt)
+    snaps: dict[int, dict] = {}
+    snap_set = set(snap)
+    bar = ProgressBar(T, label or problem.name, enabled=progress)
+
+    # CPU threads: small problems always run on one thread (threading tiny kernels costs more
+    # than it saves); others on cpu_threads() (default 1, see there)
+    threads = torch.get_num_threads()
+    want = 1 if R * problem.n_params < SMALL_PROBLEM else cpu_threads()
+    switch = dev.type == "cpu" and want != threads
+    if switch:
+        torch.set_num_threads(want)
+    t0 = time.perf_counter()
+    try:
+        params, T_end = _loop(problem, params, slices, lr, T, Mg, loss_buf, group_buf, cls_mask, cls_buf, snap_set, snaps, bar,
+                              stop, stop_every)
+    finally:
+        if switch:
+            torch.set_num_threads(threads)
+    if T_end < T:  # stopped early: keep what was recorded (per-class losses at the last step)
+        if not cls_mask[T_end]:
+            cls_buf = torch.cat([cls_buf[: int(cls_mask[:T_end].sum())], problem.evaluate(params, False)[0][None]])
+            cls_steps = np.append(np.asarray(cls_steps)[np.asarray(cls_steps) < T_end], T_end)
+        else:
+            keep = int(cls_mask[: T_end + 1].sum())
+            cls_buf, cls_steps = cls_buf[:keep], np.asarray(cls_steps)[:keep]
+        loss_buf, group_buf, T = loss_buf[: T_end + 1], group_buf[: T_end + 1], T_end
+    if dev.type == "cuda":
+        torch.cuda.synchronize(dev)
+    seconds = time.perf_counter() - t0
+    bar.close()
+
+    labels = [f"{o.name}@{s:.3g}" for o, s in runs]
+    return Trajectory(
+        labels=labels,
+        optimizer=[o.name for o, _ in runs],
+        lr=np.array([s for _, s in runs], dtype=float),
+        loss=loss_buf.cpu().numpy().astype(np.float64),
+        group_loss=group_buf.cpu().numpy().astype(np.float64),
+        class_steps=np.asarray(cls_steps),
+        class_loss=cls_buf.cpu().numpy().astype(np.float64),
+        snapshots=snaps,
+        pi=np.asarray(problem.pi),
+        groups=np.asarray(problem.groups),
+        seconds=seconds,
+        info={**problem.describe(), "runs": R, "steps": T, "stopped_early": T_end < int(steps)},
+    )
+
+
+def objective_fn(problem, weights: str = "objective"):
+    """A differentiable scalar function of ONE run's parameters (tensors without the run axis),
+    for Hessian-vector products and exact Hessians (e.g. ``torch.func.hessian`` or double
+    backward): ``sum_k omega_k l_k`` (``weights="objective"``, what the optimizers minimise) or the
+    training loss ``sum_k pi_k l_k`` (``weights="loss"``)."""
+    import torch as _t
+
+    w = getattr(problem, "omega", problem.pi) if weights == "objective" else problem.pi
+    if weights not in ("objective", "loss"):
+        raise ValueError(f"weights: must be 'objective' or 'loss', got {weights!r}")
+    wt = _t.as_tensor(np.asarray(w), device=problem.device, dtype=problem.dtype)
+
+    def f(params: dict):
+        cl, _ = problem.evaluate({k: v[None] for k, v in params.items()}, need_grad=False)
+        return cl[0] @ wt
+
+    return f
+
+
+def block_stats(problem, params: dict, hessian_diag: str = "x2") -> dict[str, np.ndarray]:
+    """Per-row-block statistics of a :class:`~theorycheck.sim.problems.LinearSoftmax` at ``params``
+    (one run: tensors without the run axis): the gradient norm ``||grad_{w_k} L||`` and the
+    trace of the diagonal Hessian block ``Tr(hess_{w_k} L) = sum_i s_i p_ik (1 - p_ik) ||x_i||^2``
+    (``s_i`` the sample weight, ``1/n`` for the plain loss), for every class ``k``.
+
+    ``hessian_diag="x"`` reproduces the slip of K24's released script (``x`` in place of
+    ``x^2``: ``sum_i s_i p_ik (1 - p_ik) sum_j x_ij``), for comparison only.
+    """
+    p1 = {k: v[None].to(problem.device, problem.dtype) for k, v in params.items()}
+    _, grads = problem.evaluate(p1, need_grad=True)
+    gnorm = torch.linalg.vector_norm(grads["W"][0], dim=1)
+    with torch.no_grad():
+        P = torch.softmax(problem.logits(p1)[:, 0, :], dim=1)  # (n, c)
+        s = problem._sw[:, 0, 0]
+        if hessian_diag == "x2":
+            xx = (problem.X * problem.X).sum(1)
+        elif hessian_diag == "x":
+            xx = problem.X.sum(1)
+        else:
+            raise ValueError(f"hessian_diag: must be 'x2' (correct) or 'x' (the paper script's slip), got {hessian_diag!r}")
+        tr = ((P * (1 - P)) * (s * xx)[:, None]).sum(0)
+    return {"grad_norm": gnorm.cpu().numpy().astype(float), "hess_trace": tr.cpu().numpy().astype(float)}
+
+
+def describe_runs(traj: Trajectory) -> list[dict[str, Any]]:
+    """JSON-able summary: label, final loss, min/max loss, per-group final losses."""
+    out = []
+    for r, lab in enumerate(traj.labels):
+        fl = traj.loss[-1, r]
+        out.append({"run": lab, "final_loss": float(fl) if math.isfinite(fl) else str(fl),
+                    "max_loss": float(np.nanmax(traj.loss[:, r])),
+                    "final_group_loss": traj.group_loss[-1, r].tolist()})
+    return out
