@@ -241,16 +241,16 @@ def hvp_fn(pb: Problem, Wt) -> Callable:
     ``Z = X~ V^T``, ``R = P*Z - P*rowsum(P*Z)``, ``Hv = R^T X~ / n``; O(n c D) per vector."""
     import torch
 
-    Pm = probabilities(pb, Wt)
+    Pt = probabilities(pb, Wt).T.contiguous()  # c x n
     X = pb.Xa
 
     def hv(v):
         shape = v.shape
         V = v.reshape(-1, pb.c, pb.D)
-        Z = torch.einsum("nd,tcd->tnc", X, V)
-        PZ = Pm * Z
-        R = PZ - Pm * PZ.sum(dim=2, keepdim=True)
-        return (torch.einsum("tnc,nd->tcd", R, X) / pb.n).reshape(shape)
+        Z = torch.matmul(V, X.T)  # (t, c, n): Z[t, k, i] = v_k . x~_i
+        PZ = Pt * Z
+        R = PZ - Pt * PZ.sum(dim=1, keepdim=True)
+        return (torch.matmul(R, X) / pb.n).reshape(shape)
 
     return hv
 

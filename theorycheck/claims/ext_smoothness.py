@@ -24,6 +24,7 @@ for the math) and checks them here against exact Hessians, brute force and measu
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -417,7 +418,7 @@ def _geom_factor(factor) -> Result:
     worst, cases = 0.0, []
     g = torch.Generator().manual_seed(3)
     for (n, d, c, seed, scale) in [(6, 2, 3, 0, 0.0), (6, 2, 4, 1, 0.0), (5, 3, 5, 2, 0.0), (8, 2, 3, 3, 3.0),
-                                   (8, 3, 4, 4, 3.0), (7, 2, 6, 5, 1.0), (4, 1, 9, 6, 0.0)]:
+                                   (8, 3, 4, 4, 3.0), (7, 1, 6, 5, 1.0), (4, 1, 7, 6, 0.0)]:
         rng = np.random.default_rng(seed)
         pb = sm.problem(rng.random((n, d)), rng.integers(0, c, n), c, bias=True, device="cpu")
         Wt = scale * torch.randn(c, pb.D, generator=g, dtype=torch.float64)
@@ -486,6 +487,17 @@ def _geom_init(pr) -> Result:
 
 
 def _geom_path(claimed_below: bool, profile) -> Result:
+    ev, below_everywhere, summary = _path_measure(profile)
+    if below_everywhere == bool(claimed_below):
+        return Result(Verdict.HOLDS, summary, "simulation", ev)
+    return Result(Verdict.CORRECTED, summary, "simulation", ev,
+                  correction=summary + ("; ||H||_11 < P lambda_max at every snapshot after step 0" if below_everywhere
+                                        else "; ||H||_11 >= P lambda_max at some snapshot after step 0"))
+
+
+@functools.lru_cache(maxsize=2)
+def _path_measure(profile):
+    """Smoothness constants along GD and Adam paths (deterministic; cached)."""
     from .. import datasets
     from .. import smoothness as sm
     from ._smooth_paths import path  # TEMPORARY: theorycheck.sim replaces this at integration
@@ -495,14 +507,15 @@ def _geom_path(claimed_below: bool, profile) -> Result:
     X, y = D["X"], D["y"]
     c = int(D["class_sizes"].size)
     steps = 100 if profile == "quick" else 1000
-    snaps_at = sorted({0, 3, 10, 30, steps} | ({100, 300} if profile == "full" else set()))
+    snaps_at = sorted({0, 10, steps} | ({3, 30, 100, 300} if profile == "full" else set()))
     pb = sm.problem(X, y, c, device="cpu")
     lam0, _ = sm.lanczos(sm.hvp_fn(pb, pb.zeros()), pb.P)
     runs = {"gd": 1.0 / lam0, "adam": 1e-2}  # GD at step 1/lambda_max(H0); Adam at 1e-2
     out, below_everywhere = {}, True
     for opt, lr in runs.items():
         snaps = path(X, y, c, optimizer=opt, lr=lr, steps=steps, snapshot_steps=snaps_at)
-        r = sm.smoothness_along_path([(W, b) for _, W, b in snaps], X, y, c, device="cpu", restarts=8)
+        r = sm.smoothness_along_path([(W, b) for _, W, b in snaps], X, y, c, device="cpu", restarts=4,
+                                     lanczos_iters=40 if profile == "quick" else tol.LANCZOS_ITERS)
         r["step"] = [s for s, _, _ in snaps]
         r["lr"] = lr
         keep = ("step", "loss", "P_lambda_max", "l11", "inf1_lower", "lambda_max", "ratio_l11_over_Plambda",
@@ -514,11 +527,7 @@ def _geom_path(claimed_below: bool, profile) -> Result:
     ratios = [v for o in out.values() for s, v in zip(o["step"], o["ratio_l11_over_Plambda"]) if s > 0]
     init_ratio = out["gd"]["ratio_l11_over_Plambda"][0]
     summary = (f"||H||_11/(P lambda_max) = {init_ratio:.2f} at init, in [{min(ratios):.2f}, {max(ratios):.2f}] after")
-    if below_everywhere == bool(claimed_below):
-        return Result(Verdict.HOLDS, summary, "simulation", ev)
-    return Result(Verdict.CORRECTED, summary, "simulation", ev,
-                  correction=summary + ("; ||H||_11 < P lambda_max at every snapshot after step 0" if below_everywhere
-                                        else "; ||H||_11 >= P lambda_max at some snapshot after step 0"))
+    return ev, below_everywhere, summary
 
 
 @claim(
