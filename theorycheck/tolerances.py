@@ -82,8 +82,9 @@ L11_REL = 1e-9
 CAUCHY_KS_ALPHA = 1e-3
 #: Cauchy sketch: the fitted exponent of the RMS relative error against the number of probes
 #: is accepted within this distance of the claimed one. With R = 60 repetitions per probe
-#: count the log-RMS has sampling sd ~ 1/sqrt(2R) ~ 0.09 per point; over probe counts spanning
-#: 16..1024 the slope's sd is ~0.03, so 0.15 is ~5 sd.
+#: count the log-RMS has sampling sd ~ 1/sqrt(2R) ~ 0.09 per point; over the quick probe
+#: counts 16, 32, ..., 256 the slope's sd is ~0.09/sqrt(sum (log T - mean)^2) ~ 0.04, so 0.15 is
+#: ~3.7 sd (the full profile spans 16..4096 with R = 200: sd ~ 0.01).
 CAUCHY_SLOPE_ABS = 0.15
 #: Cauchy sketch: the measured RMS relative error times sqrt(T) must not exceed the claimed
 #: asymptotic constant pi/2 by more than this relative margin (sampling error of the RMS

@@ -289,7 +289,7 @@ def _cauchy_rate(exponent, const, probes, reps) -> Result:
 )
 def check_cauchy(pr, profile):
     quick = profile == "quick"
-    probes = (16, 64, 256, 1024)
+    probes = (16, 32, 64, 128, 256) if quick else (16, 64, 256, 1024, 4096)
     return combine({
         "distribution": _cauchy_distribution(pr["scale"], draws=2000 if quick else 20000),
         "rate": _cauchy_rate(pr["exponent"], pr["const"], probes, reps=60 if quick else 200),
@@ -373,7 +373,11 @@ def check_relations(pr, profile):
           "tolerance": {"rel": tol.FLOAT64_REL, "abs": tol.FLOAT64_ABS}}
     if violations:
         ev["counterexample"] = violations[0]
-        ev["violations"] = violations[:10]
+        first = {}
+        for v in violations:
+            first.setdefault(v["relation"], v)
+        ev["violations"] = list(first.values())  # the first violation of each violated relation
+        ev["violation_count"] = len(violations)
         return Result(Verdict.FAILS, f"{len(violations)} violations, e.g. {violations[0]['relation']} fails on "
                       f"{violations[0]['case']}", "numeric+exact", ev)
     return Result(Verdict.HOLDS, f"all {len(pr)} relations hold on {len(cases)} PSD matrices (exact brute force)",
