@@ -63,7 +63,10 @@ def measure(profile: str = "quick", device: str = "cpu") -> dict:
     from ._smooth_paths import path  # TEMPORARY: theorycheck.sim replaces this at integration
 
     full = profile == "full"
-    m = 8 if (full and torch.cuda.is_available()) else 7
+    from ..smoothness import resolve_device
+
+    on_gpu = resolve_device(device).type == "cuda"
+    m = 8 if (full and on_gpu) else 7
     steps = 1000 if full else 100
     snaps_at = [0, 10, 30, 100, 300, 1000] if full else [0, 10, 30, 100]
     D = datasets.heavy_tailed_labels(m, seed=0)
@@ -77,9 +80,10 @@ def measure(profile: str = "quick", device: str = "cpu") -> dict:
     for st, W, b in snaps:
         Wt = pb.params((W, b))
         Hs = sm.hessian_subset(pb, Wt, cls, dims)
-        r = sm.diag_offdiag_ratios(Hs, len(cls))
+        r = sm.diag_offdiag_ratios(Hs.cpu(), len(cls))
         T = sm.block_trace_matrix(pb, Wt)
         r["row_sum_rel"] = float((T.sum(dim=1).abs() / torch.diagonal(T).abs()).max())
+        r["device"] = str(pb.device)
         r["step"], r["loss"] = st, sm.loss(pb, Wt)
         rows.append(r)
     return {"m": m, "n": int(X.shape[0]), "d": int(X.shape[1]), "c": c, "lr": lr, "steps": steps,
@@ -106,7 +110,8 @@ def check_fig8(pr, profile):
     if statistic not in STATISTICS:
         return Result(Verdict.INCONCLUSIVE, f"unknown statistic {statistic!r}", "simulation",
                       {"known": list(STATISTICS)})
-    return judge(pr, measure(profile))
+    # quick: CPU; full: CUDA when present (m = 8), else CPU (m = 7)
+    return judge(pr, measure(profile, "auto" if profile == "full" else "cpu"))
 
 
 def judge(pr, res) -> Result:
