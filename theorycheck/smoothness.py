@@ -532,15 +532,10 @@ def block_trace_matrix(pb: Problem, Wt, classes: Sequence[int] | None = None):
 
     P = probabilities(pb, Wt)
     if classes is not None:
-        P_all = P
         P = P[:, torch.as_tensor(list(classes), dtype=torch.long, device=pb.device)]
-    else:
-        P_all = P
     r = (pb.Xa * pb.Xa).sum(dim=1)
     T = -(P * r[:, None]).T @ P / pb.n
-    T = T + torch.diag((P * r[:, None]).sum(dim=0) / pb.n)
-    del P_all
-    return T
+    return T + torch.diag((P * r[:, None]).sum(dim=0) / pb.n)
 
 
 def diag_offdiag_ratios(Hsub, n_classes: int) -> dict:
@@ -631,9 +626,9 @@ def init_constants(pb: Problem) -> dict:
     * ``||H_0||_{1,1} = 2 (1 - 1/c) M`` when every coordinate product is one-signed, with
       ``M = (1/n) sum_i ||x~_i||_1^2`` (else (U) is an upper bound);
     * ``lambda_max(H_0) = lambda_max(Hbar~)/c``, so ``P lambda_max = D lambda_max(Hbar~)``;
-    * for nonnegative inputs, ``(1 - (c mod 2)/c^2) M <= ||H_0||_{inf->1} <= M``: the upper
+    * for one-signed input coordinates, ``(1 - (c mod 2)/c^2) M <= ||H_0||_{inf->1} <= M``: the upper
       bound from ``v^T H_0 v <= (1/c) sum_k v_k^T Hbar~ v_k <= M``, the lower one from
-      ``v = s (x) 1`` with ``sum_k s_k`` in ``{0, 1}``."""
+      ``v = s (x) sign(x~)`` with ``sum_k s_k`` in ``{0, 1}``."""
     import torch
 
     X = pb.Xa
