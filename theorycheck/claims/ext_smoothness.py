@@ -606,15 +606,43 @@ def _trace_numeric(x_power) -> Result:
                       "released_script_over_correct": (buggy / correct),
                       "released_script_negative_blocks": int((buggy < 0).sum()), "blocks": c}
     ev["tolerance_rel"] = tol.FLOAT64_REL
+    ev["fig7_spearman_after_adam"] = _fig7_correlations()
     u, g = ev["uniform"], ev["normal0"]
     bug = (f"released script's x-variant / correct = {float(u['released_script_over_correct'].min()):.2f}.."
            f"{float(u['released_script_over_correct'].max()):.2f} on uniform inputs, "
            f"{g['released_script_negative_blocks']} of {g['blocks']} block traces negative on N(0,1) inputs")
+    sp_ = ev["fig7_spearman_after_adam"]["normal0"]
+    bug += (f"; Spearman(grad norm, trace) after Adam on N(0,1) inputs: {sp_['correct']:.2f} correct vs "
+            f"{sp_['released_script']:.2f} released script")
     ev["released_script_summary"] = bug
     if worst <= tol.FLOAT64_REL:
         return Result(Verdict.HOLDS, f"formula = autograd block traces (max rel diff {worst:.1e}); {bug}", "numeric", ev)
     return Result(Verdict.CORRECTED, f"formula differs from autograd block traces by up to {worst:.3g} (relative)",
                   "numeric", ev, correction="Tr(H_kk) = (1/n) sum_i p_ik (1 - p_ik) ||x_i||_2^2 (x squared)")
+
+
+def _fig7_correlations() -> dict:
+    """Spearman correlation between ||grad_{w_k} L|| and Tr(H_kk) over the classes after 100 Adam steps
+    (lr 1e-2) on heavy_tailed_labels(m=5), with the correct and the released script's diagonal."""
+    from scipy import stats
+
+    from .. import datasets
+    from .. import smoothness as sm
+    from ._smooth_paths import path  # TEMPORARY: theorycheck.sim replaces this at integration
+
+    out = {}
+    for inputs in ("uniform", "normal0"):
+        D = datasets.heavy_tailed_labels(5, inputs=inputs, seed=0)
+        c = int(D["class_sizes"].size)
+        (_, W, b), = path(D["X"], D["y"], c, optimizer="adam", lr=1e-2, steps=100, snapshot_steps=[100])
+        pb = sm.problem(D["X"], D["y"], c, device="cpu")
+        Wt = pb.params((W, b))
+        row = {}
+        for variant in sm.TRACE_VARIANTS:
+            bt = sm.block_traces(pb, Wt, variant=variant)
+            row[variant] = float(stats.spearmanr(bt["grad_norm"].numpy(), bt["trace"].numpy()).statistic)
+        out[inputs] = row
+    return out
 
 
 @claim(
