@@ -230,3 +230,46 @@ def test_cuda_matches_cpu():
     g = sm.smoothness_along_path([(W, b)], X, y, 4, device="cuda", restarts=2)
     for k in ("l11", "lambda_max", "trace"):
         assert abs(a[k][0] - g[k][0]) <= 1e-9 * abs(a[k][0])
+
+
+@settings(max_examples=8, deadline=None)
+@given(c=st.sampled_from([2, 50, 3000]), scale=st.sampled_from([0.0, 1.0, 50.0, 1e4]),
+       seed=st.integers(0, 99))
+def test_closed_form_extremes_against_mpmath(c, scale, seed):
+    """Many classes and extreme logits: the closed form stays finite and agrees with mpmath."""
+    import mpmath
+
+    rng = np.random.default_rng(seed)
+    n, d = 3, 2
+    X = rng.random((n, d))
+    pb = sm.problem(X, rng.integers(0, c, n), c, bias=True, device="cpu")
+    W = torch.as_tensor(scale * rng.standard_normal((c, pb.D)))
+    val = sm.l11_upper(pb, W)
+    assert math.isfinite(val) and val >= 0
+    Xa = np.concatenate([X, np.ones((n, 1))], axis=1)
+    Wn = W.numpy()
+    with mpmath.workdps(40):
+        tot = mpmath.mpf(0)
+        for i in range(n):
+            z = [mpmath.fsum(mpmath.mpf(float(Wn[k, a])) * mpmath.mpf(float(Xa[i, a])) for a in range(pb.D))
+                 for k in range(c)]
+            zmax = max(z)
+            e = [mpmath.exp(zk - zmax) for zk in z]
+            S = mpmath.fsum(e)
+            q = 1 - mpmath.fsum((ek / S) ** 2 for ek in e)
+            tot += q * mpmath.mpf(float(np.abs(Xa[i]).sum())) ** 2
+        ref = float(2 * tot / n)
+    # 1 - ||p||^2 loses relative accuracy when p is one-hot (q ~ 1e-16 absolute): compare absolutely there
+    assert abs(val - ref) <= tol.FLOAT64_REL * abs(ref) + 1e-13 * float((np.abs(Xa).sum(1) ** 2).max())
+
+
+def test_closed_form_million_classes_at_init():
+    """c = 10^6: at W = 0 the closed form is 2 (1 - 1/c) M exactly (M = mean ||x~_i||_1^2)."""
+    rng = np.random.default_rng(0)
+    c, n = 10**6, 4
+    pb = sm.problem(rng.random((n, 2)), rng.integers(0, c, n), c, bias=True, device="cpu")
+    M = float((pb.Xa.abs().sum(dim=1) ** 2).mean())
+    val = sm.l11_upper(pb, pb.zeros())
+    assert abs(val - 2 * (1 - 1 / c) * M) <= tol.FLOAT64_REL * val
+    lam, _ = sm.lanczos(sm.hvp_fn(pb, pb.zeros()), pb.P, iters=10)
+    assert abs(lam - sm.init_constants(pb)["lambda_max"]) <= 1e-8 * lam
