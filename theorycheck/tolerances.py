@@ -98,6 +98,41 @@ SIM_LITTLE_PROGRESS = 0.5
 #: Step-size selection (K24 A.4): a run is "unstable" when its loss exceeds the initial loss by
 #: more than this relative amount at some step (above float32 rounding of a loss ~log c).
 SIM_UNSTABLE_REL = 1e-6
+#: Lanczos steps for lambda_max (full reorthogonalisation). The Ritz value converges
+#: geometrically; 60 steps reach float64 accuracy on the softmax Hessians used here
+#: (checked against eigvalsh in tests/test_smoothness.py, LANCZOS_REL below).
+LANCZOS_ITERS = 60
+#: Lanczos stops when the next residual norm falls below this fraction of |alpha_1|
+#: (an invariant subspace was found: the Ritz values are then exact).
+LANCZOS_BREAKDOWN = 1e-12
+#: Relative agreement of the Lanczos lambda_max with eigvalsh on small problems.
+LANCZOS_REL = 1e-8
+#: Random restarts and maximal sweeps of the sign iteration v <- sign(Hv).
+SIGN_RESTARTS = 32
+SIGN_ITERS = 50
+#: Largest number of parameters for the exact brute force over {-1,1}^P (2^(P-1) vectors).
+BRUTE_FORCE_MAX_DIM = 20
+#: Largest number of parameters for which the dense Hessian is formed by default.
+DENSE_MAX_PARAMS = 2000
+#: Relative agreement of two float64 routes to a sum of |H_ij| over up to ~1e7 entries
+#: (summation order differs; each entry has relative error ~1e-15).
+L11_REL = 1e-9
+#: Cauchy sketch: significance level of the Kolmogorov-Smirnov test that (Hv)_r / ||H_r||_1
+#: is standard Cauchy. A p-value below it rejects a scale law (a 1e-3 false-rejection rate).
+CAUCHY_KS_ALPHA = 1e-3
+#: Cauchy sketch: the fitted exponent of the RMS relative error against the number of probes
+#: is accepted within this distance of the claimed one. With R = 60 repetitions per probe
+#: count the log-RMS has sampling sd ~ 1/sqrt(2R) ~ 0.09 per point; over the quick probe
+#: counts 16, 32, ..., 256 the slope's sd is ~0.09/sqrt(sum (log T - mean)^2) ~ 0.04, so 0.15 is
+#: ~3.7 sd (the full profile spans 16..4096 with R = 200: sd ~ 0.01).
+CAUCHY_SLOPE_ABS = 0.15
+#: Cauchy sketch: the measured RMS relative error times sqrt(T) must not exceed the claimed
+#: asymptotic constant pi/2 by more than this relative margin (sampling error of the RMS
+#: with R repetitions, ~1/sqrt(2R) ~ 0.09, times ~3).
+CAUCHY_CONST_REL = 0.3
+#: K24.H1 figure 8: "orders of magnitude" (plural) is read as a ratio of at least 10^2
+#: between the typical (median) magnitude of diagonal-block and off-diagonal-block entries.
+ORDERS_OF_MAGNITUDE = 2
 
 # --- other papers (Y25, T26, X24, Y26) ------------------------------------------------------
 #: Y25/T26: absolute slack when a float64 quantity of size O(1) (an eigenvalue of

@@ -1,0 +1,130 @@
+"""EXT.smoothness.* and K24.H1.fig8: the statements as registered, and wrong variants the
+checks must reject."""
+
+import sympy as sp
+
+from theorycheck import registry
+from theorycheck.claims import ext_smoothness as m
+from theorycheck.claims import k24_h1_fig8 as f8
+from theorycheck.result import Verdict
+
+
+def _parts(res):
+    return {k: v["verdict"] for k, v in res.evidence.items() if isinstance(v, dict) and "verdict" in v}
+
+
+def test_registered():
+    ids = {c.id for c in registry.all_claims()}
+    for cid in ("EXT.smoothness.l11_closed_form", "EXT.smoothness.cauchy", "EXT.smoothness.norm_relations",
+                "EXT.smoothness.geometry", "EXT.smoothness.trace_diag", "K24.H1.fig8"):
+        assert cid in ids
+
+
+# --- l11 closed form ------------------------------------------------------------------
+def test_l11_printed_holds():
+    r = m.check_l11(m.printed_l11(), "quick")
+    assert r.verdict is Verdict.HOLDS, r.finding
+    assert _parts(r) == {"symbolic": "holds", "numeric": "holds"}
+
+
+SMALL = [(7, 3, 4, True, 0), (9, 2, 3, False, 1)]
+
+
+def test_l11_rejects_wrong_factor():
+    p = m.printed_l11()
+    p["factor"] = 1
+    assert m._l11_numeric(p, SMALL).verdict is Verdict.CORRECTED
+
+
+def test_l11_rejects_wrong_p_power_and_norm():
+    for key, val in (("p_power", 1), ("x_norm", 2), ("x_power", 1)):
+        p = m.printed_l11()
+        p[key] = val
+        assert m._l11_numeric(p, SMALL).verdict is Verdict.CORRECTED, key
+
+
+# --- Cauchy sketch -----------------------------------------------------------------------
+def test_cauchy_printed_holds():
+    r = m.check_cauchy(m.printed_cauchy(), "quick")
+    assert r.verdict is Verdict.HOLDS, r.finding
+    assert r.evidence["rate"]["rms_times_sqrtT"][-1] <= float(sp.pi / 2) * 1.3
+
+
+def test_cauchy_rejects_wrong_scale_law():
+    for scale in ("row_l2", "row_l1_over_P"):
+        assert m._cauchy_distribution(scale, 2000).verdict is Verdict.CORRECTED, scale
+
+
+def test_cauchy_rejects_wrong_rate():
+    assert m._cauchy_rate(sp.Integer(-1), sp.pi / 2, (16, 64, 256), reps=15).verdict is Verdict.CORRECTED
+    assert m._cauchy_rate(sp.Rational(-1, 2), sp.pi / 8, (16, 64, 256), reps=15).verdict is Verdict.CORRECTED
+
+
+# --- norm relations ---------------------------------------------------------------------
+def test_relations_printed_hold():
+    assert m.check_relations(m.printed_relations(), "quick").verdict is Verdict.HOLDS
+
+
+def test_relations_reject_wrong_directions():
+    wrong = [("inf1", "<=", "lambda_max"), ("l11", "<=", "inf1"), ("P_lambda_max", "<=", "inf1"),
+             ("inf1", "<=", "trace")]
+    r = m.check_relations(wrong, "quick")
+    assert r.verdict is Verdict.FAILS and "counterexample" in r.evidence
+    violated = {v["relation"] for v in r.evidence["violations"]}
+    assert violated == {f"{a} <= {b}" for a, _, b in wrong}
+
+
+# --- geometry ---------------------------------------------------------------------------
+def test_geometry_printed_holds():
+    r = m.check_geometry(m.printed_geometry(), "quick")
+    assert r.verdict is Verdict.HOLDS, r.finding
+    paths = r.evidence["paths"]["paths"]
+    assert paths["adam"]["ratio_l11_over_Plambda"][0] > 1.5  # at init ||H||_11 ~ 2 P lambda_max
+
+
+def test_geometry_rejects_wrong_factor_and_init_forms():
+    assert m._geom_factor(1.5).verdict is Verdict.FAILS
+    assert m._geom_factor(3).verdict is Verdict.SHARPENED
+    c = sp.Symbol("c", integer=True, positive=True)
+    p = m.printed_geometry()
+    p["init_l11_over_M"] = 1 - 1 / c
+    assert m._geom_init(p).verdict is Verdict.CORRECTED
+    p = m.printed_geometry()
+    p["init_inf1_upper_over_M"] = 1 - 1 / c  # too small an upper bound
+    assert m._geom_init(p).verdict is Verdict.CORRECTED
+
+
+def test_geometry_rejects_opposite_path_claim():
+    assert m._geom_path(False, "quick").verdict is Verdict.CORRECTED
+
+
+# --- trace diagonal -----------------------------------------------------------------------
+def test_trace_printed_holds():
+    assert m.check_trace(m.printed_trace(), "quick").verdict is Verdict.HOLDS
+
+
+def test_trace_rejects_released_script_variant():
+    r = m._trace_numeric(1)
+    assert r.verdict is Verdict.CORRECTED
+    # on N(0,1) inputs the released script's "trace" can even be negative
+    assert r.evidence["normal0"]["released_script_negative_blocks"] > 0
+
+
+# --- K24.H1.fig8 ---------------------------------------------------------------------------
+def test_fig8_printed_holds_with_exact_init_ratio():
+    r = f8.check_fig8(f8.printed(), "quick")
+    assert r.verdict is Verdict.HOLDS, r.finding
+    ev = r.evidence
+    assert abs(ev["init_measured_entry_ratio"] - ev["init_exact_ratio_c_minus_1"]) < 1e-9 * ev["setting"]["c"]
+    assert max(s["row_sum_rel"] for s in ev["per_snapshot"]) < 1e-10
+
+
+def test_fig8_rejects_stronger_variants():
+    res = f8.measure("quick")
+    p = f8.printed()
+    p["orders"] = 4  # "four orders of magnitude"
+    assert f8.judge(p, res).verdict is Verdict.CORRECTED
+    p = f8.printed()
+    p["statistic"] = "min_row"  # every off-diagonal block orders of magnitude smaller
+    r = f8.judge(p, res)
+    assert r.verdict is Verdict.CORRECTED and "not uniformly" in r.correction
