@@ -125,7 +125,7 @@ CAUCHY_KS_ALPHA = 1e-3
 #: count the log-RMS has sampling sd ~ 1/sqrt(2R) ~ 0.09 per point; over the quick probe
 #: counts 16, 32, ..., 256 the slope's sd is ~0.09/sqrt(sum (log T - mean)^2) ~ 0.04, so 0.15 is
 #: ~3.7 sd (the full profile spans 16..4096 with R = 200: sd ~ 0.01).
-CAUCHY_SLOPE_ABS = 0.15
+SMOOTH_CAUCHY_SLOPE_ABS = 0.15
 #: Cauchy sketch: the measured RMS relative error times sqrt(T) must not exceed the claimed
 #: asymptotic constant pi/2 by more than this relative margin (sampling error of the RMS
 #: with R repetitions, ~1/sqrt(2R) ~ 0.09, times ~3).
@@ -171,7 +171,7 @@ MC_SIGMAS = 4.0
 #: The relative error of the Cauchy estimator is claimed (derived) to decay like
 #: probes^(-1/2): a fitted log-log slope within this of -1/2 supports it. The fitted slope
 #: over the probe grid has a standard error of ~0.02 at the quick profile's sizes.
-CAUCHY_SLOPE_ABS = 0.1
+X24_CAUCHY_SLOPE_ABS = 0.1
 #: A tail-index estimate is "accurate" when within this absolute distance of the true
 #: index (about the spread of Hill / block-sum estimators at n ~ 1e5 samples).
 TAIL_INDEX_ABS = 0.15

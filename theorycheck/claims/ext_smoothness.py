@@ -262,10 +262,10 @@ def _cauchy_rate(exponent, const, probes, reps) -> Result:
     e, k = float(exponent), float(const)
     ev = {"exact_l11": exact, "probes": list(probes), "reps": reps, "rel_rms": rms, "rel_bias": bias, "rel_sd": sd,
           "rms_times_sqrtT": scaled, "fitted_exponent": slope, "claimed_exponent": str(exponent),
-          "claimed_const": str(const), "slope_tolerance_abs": tol.CAUCHY_SLOPE_ABS,
+          "claimed_const": str(const), "slope_tolerance_abs": tol.SMOOTH_CAUCHY_SLOPE_ABS,
           "const_tolerance_rel": tol.CAUCHY_CONST_REL}
     bad = []
-    if abs(slope - e) > tol.CAUCHY_SLOPE_ABS:
+    if abs(slope - e) > tol.SMOOTH_CAUCHY_SLOPE_ABS:
         bad.append(f"fitted exponent {slope:.3f} vs claimed {e:.3f}")
     if scaled[-1] > k * (1 + tol.CAUCHY_CONST_REL):
         bad.append(f"RMS*sqrt(T) = {scaled[-1]:.3f} exceeds the claimed constant {k:.3f}")

@@ -583,10 +583,10 @@ def check_estimators(printed, profile):
                              np.log([t["rel_std_norm11_estimate"] for t in table]), 1)[0])
     z = [abs(t["rel_bias"] - t["exact_rel_bias"]) / t["rel_bias_se"] for t in table]
     ev = {"matrix": "rotated power spectrum, d=24", "exact_norm11_over_d": exact, "reps": reps, "table": table,
-          "loglog_slope_rel_std": slope, "slope_tolerance": tol.CAUCHY_SLOPE_ABS, "mc_sigmas": tol.MC_SIGMAS,
+          "loglog_slope_rel_std": slope, "slope_tolerance": tol.X24_CAUCHY_SLOPE_ABS, "mc_sigmas": tol.MC_SIGMAS,
           "bias_z_scores": z,
           "bias_criterion": "measured relative bias within MC_SIGMAS standard errors of the exact bias (mpmath)"}
-    if abs(slope + 0.5) <= tol.CAUCHY_SLOPE_ABS and max(z) <= tol.MC_SIGMAS:
+    if abs(slope + 0.5) <= tol.X24_CAUCHY_SLOPE_ABS and max(z) <= tol.MC_SIGMAS:
         last = table[-1]
         parts["bias_variance"] = Result(
             Verdict.HOLDS, f"relative error ~ k^{slope:.2f}; bias = exact {last['exact_rel_bias']:.2g} at k = {last['probes']} "
