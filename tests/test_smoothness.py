@@ -202,23 +202,42 @@ def test_bad_input_raises_clear_errors():
         sm.cauchy_l11(lambda v: v, 3, probes=0)
 
 
-def test_temporary_adam_path_matches_torch_optim():
-    """The stand-in path generator (replaced by theorycheck.sim at integration) is torch's Adam."""
-    from theorycheck.claims._smooth_paths import path
+def test_sim_path_is_gd_on_the_same_loss_and_from_sim_checks_weights():
+    """Paths come from theorycheck.sim (whose Adam is tested against torch.optim.Adam in
+    tests/test_sim_core.py); here: the simulator's GD path is GD on this module's gradient, and
+    ``from_sim`` refuses reweighted objectives (the Hessians here are of the plain loss)."""
+    from theorycheck.sim.problems import LinearSoftmax
 
     rng = np.random.default_rng(1)
-    X, y = rng.random((10, 4)), rng.integers(0, 3, 10)
-    snaps = path(X, y, 3, optimizer="adam", lr=0.05, steps=20, snapshot_steps=[20])
-    Xt, yt = torch.as_tensor(X), torch.as_tensor(y)
-    W = torch.zeros(3, 4, dtype=torch.float64, requires_grad=True)
-    b = torch.zeros(3, dtype=torch.float64, requires_grad=True)
-    opt = torch.optim.Adam([W, b], lr=0.05)
+    X, y = rng.random((10, 4)), np.array([0, 1, 2] * 3 + [0])
+    lin = LinearSoftmax(X, y, c=3, device="cpu")
+    pb = sm.from_sim(lin)
+    snaps = sm.sim_path(lin, "GD", 0.5, 20, [0, 20])
+    assert [s for s, _ in snaps] == [0, 20]
+    assert float(pb.params(snaps[0][1]).abs().max()) == 0.0
+    Wt = pb.zeros()
     for _ in range(20):
-        opt.zero_grad()
-        torch.nn.functional.cross_entropy(Xt @ W.T + b, yt).backward()
-        opt.step()
-    assert np.allclose(snaps[0][1], W.detach().numpy(), rtol=1e-9, atol=1e-12)
-    assert np.allclose(snaps[0][2], b.detach().numpy(), rtol=1e-9, atol=1e-12)
+        Wt = Wt - 0.5 * sm.gradient(pb, Wt)
+    assert torch.allclose(pb.params(snaps[1][1]), Wt, rtol=1e-9, atol=1e-12)
+    with pytest.raises(ValueError, match="lin:"):
+        sm.from_sim(LinearSoftmax(X, y, c=3, omega=[0.5, 0.25, 0.25], device="cpu"))
+
+
+def test_diag_block_traces_shared_by_sim_block_stats():
+    """sim.run.block_stats and block_traces use the same trace formula (both variants)."""
+    from theorycheck.sim.problems import LinearSoftmax
+    from theorycheck.sim.run import block_stats
+
+    rng = np.random.default_rng(2)
+    X, y = rng.standard_normal((12, 3)), np.array([0, 1, 2, 3] * 3)
+    lin = LinearSoftmax(X, y, c=4, device="cpu")
+    pb = sm.from_sim(lin)
+    W, b = torch.as_tensor(rng.standard_normal((4, 3))), torch.as_tensor(rng.standard_normal(4))
+    for diag, variant in (("x2", "correct"), ("x", "released_script")):
+        st = block_stats(lin, {"W": W, "b": b}, hessian_diag=diag)
+        bt = sm.block_traces(pb, pb.params((W, b)), variant=variant)
+        assert np.allclose(st["hess_trace"], bt["trace"].numpy(), rtol=1e-12)
+        assert np.allclose(st["grad_norm"], bt["grad_norm"].numpy(), rtol=1e-12)
 
 
 @pytest.mark.gpu

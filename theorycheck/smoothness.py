@@ -490,21 +490,32 @@ def inf1_brute_force(H, *, max_dim: int = tol.BRUTE_FORCE_MAX_DIM, batch_bits: i
 # --------------------------------------------------------------------------------------
 # per-block quantities (figures 7 and 8)
 # --------------------------------------------------------------------------------------
+def diag_block_traces(P, X, weights=None, *, variant: str = "correct"):
+    """Traces of the diagonal Hessian blocks of a softmax linear model from the probabilities
+    ``P`` (n x c), the inputs ``X`` (n x d, the coordinates of ``w_k`` to trace over) and
+    sample weights ``s`` (n; default ``1/n``, the plain mean loss):
+
+    ``correct``: ``Tr(H_kk) = sum_i s_i p_ik (1 - p_ik) ||x_i||^2`` (K24 eq. 4).
+    ``released_script``: the K24 analysis script's diagonal, with ``x`` where ``x^2``
+    belongs: ``sum_i s_i p_ik (1 - p_ik) sum_a x_ia`` (kept to show how it differs).
+
+    The one implementation behind :func:`block_traces` and ``theorycheck.sim.run.block_stats``."""
+    if variant not in TRACE_VARIANTS:
+        raise ValueError(f"variant: must be one of {TRACE_VARIANTS}, got {variant!r}")
+    feat = (X * X).sum(dim=1) if variant == "correct" else X.sum(dim=1)
+    w = feat / X.shape[0] if weights is None else feat * weights
+    return (P * (1.0 - P) * w[:, None]).sum(dim=0)
+
+
 def block_traces(pb: Problem, Wt, *, variant: str = "correct") -> dict:
     """Per class ``k``: ``||grad_{w_k} L||`` and ``Tr(H_kk)`` for the rows ``w_k`` of ``W``
-    (the input coordinates only; the bias coordinate is excluded).
-
-    ``correct``: ``Tr(H_kk) = (1/n) sum_i p_ik (1 - p_ik) ||x_i||^2`` (K24 eq. 4).
-    ``released_script``: the K24 analysis script's diagonal, with ``x`` where ``x^2``
-    belongs: ``(1/n) sum_i p_ik (1 - p_ik) sum_a x_ia`` (kept to show how it differs)."""
+    (the input coordinates only; the bias coordinate is excluded); the traces are
+    :func:`diag_block_traces` (``variant``: ``correct`` or the released script's ``x`` for ``x^2``)."""
     if variant not in TRACE_VARIANTS:
         raise ValueError(f"variant: must be one of {TRACE_VARIANTS}, got {variant!r}")
     P = probabilities(pb, Wt)
-    X = pb.Xa[:, : pb.d]
-    w = P * (1.0 - P)
-    feat = (X * X).sum(dim=1) if variant == "correct" else X.sum(dim=1)
     G = gradient(pb, Wt)[:, : pb.d]
-    return {"grad_norm": G.norm(dim=1), "trace": (w * feat[:, None]).sum(dim=0) / pb.n}
+    return {"grad_norm": G.norm(dim=1), "trace": diag_block_traces(P, pb.Xa[:, : pb.d], variant=variant)}
 
 
 def hessian_subset(pb: Problem, Wt, classes: Sequence[int], dims: Sequence[int]):
@@ -638,3 +649,28 @@ def init_constants(pb: Problem) -> dict:
     c = pb.c
     return {"M": M, "l11": 2 * (1 - 1 / c) * M, "lambda_max": lam_bar / c, "P_lambda_max": pb.D * lam_bar,
             "inf1_lower": (1 - (c % 2) / c**2) * M, "inf1_upper": M}
+
+
+# --------------------------------------------------------------------------------------
+# paths from the optimizer simulator
+# --------------------------------------------------------------------------------------
+def from_sim(lin, dtype: str | None = None) -> Problem:
+    """The :class:`Problem` of a simulator ``theorycheck.sim.problems.LinearSoftmax`` (same data,
+    bias and device). Only for the plain mean loss (objective weights ``omega = pi``): the
+    Hessians here are those of ``L = (1/n) sum_i l_i``."""
+    omega = np.asarray(getattr(lin, "omega", lin.pi))
+    if not np.allclose(omega, lin.pi, rtol=tol.FLOAT64_REL, atol=0):
+        raise ValueError("lin: the smoothness tools need the plain loss (omega = pi); this problem reweights classes")
+    dt = dtype or str(lin.dtype).replace("torch.", "")
+    return problem(lin.X, lin.y, lin.c, bias=lin.bias, device=lin.device.type, dtype=dt)
+
+
+def sim_path(lin, optimizer, lr: float, steps: int, snapshot_at: Sequence[int]) -> list:
+    """Run one optimizer of ``theorycheck.sim`` (a name such as ``"GD"`` or ``"Adam+m"``, see
+    ``theorycheck.sim.optimizers``) on the simulator problem ``lin`` from its initialisation
+    (``W = 0``, ``b = 0``) and return ``[(step, {"W": W, "b": b}), ...]`` at ``snapshot_at``
+    (CPU tensors; step 0 is the initialisation), ready for :meth:`Problem.params`."""
+    from .sim.run import simulate
+
+    traj = simulate(lin, [(optimizer, lr)], steps, snapshot_at=snapshot_at, progress=False)
+    return [(s, traj.snapshot(s, 0)) for s in sorted(traj.snapshots)]

@@ -500,31 +500,31 @@ def _geom_path(claimed_below: bool, profile) -> Result:
 @functools.lru_cache(maxsize=2)
 def _path_measure(profile):
     """Smoothness constants along GD and Adam paths (deterministic; cached)."""
-    from .. import datasets
     from .. import smoothness as sm
-    from ._smooth_paths import path  # TEMPORARY: theorycheck.sim replaces this at integration
+    from ..sim.problems import heavy_tailed_problem
 
     m = 5 if profile == "quick" else 6
-    D = datasets.heavy_tailed_labels(m, seed=0)
-    X, y = D["X"], D["y"]
-    c = int(D["class_sizes"].size)
+    lin = heavy_tailed_problem(m, seed=0, device="cpu", dtype="float64")  # K24 A.2 data, uniform inputs, bias
+    X, y, c = lin.X, lin.y, lin.c
     steps = 100 if profile == "quick" else 1000
     snaps_at = sorted({0, 10, steps} | ({3, 30, 100, 300} if profile == "full" else set()))
-    pb = sm.problem(X, y, c, device="cpu")
+    pb = sm.from_sim(lin)
     lam0, _ = sm.lanczos(sm.hvp_fn(pb, pb.zeros()), pb.P)
-    runs = {"gd": 1.0 / lam0, "adam": 1e-2}  # GD at step 1/lambda_max(H0); Adam at 1e-2
+    # GD at step 1/lambda_max(H0); Adam (torch.optim.Adam: betas 0.9, 0.999, eps 1e-8) at 1e-2
+    runs = {"gd": ("GD", 1.0 / lam0), "adam": ("Adam+m", 1e-2)}
     out, below_everywhere = {}, True
-    for opt, lr in runs.items():
-        snaps = path(X, y, c, optimizer=opt, lr=lr, steps=steps, snapshot_steps=snaps_at)
-        r = sm.smoothness_along_path([(W, b) for _, W, b in snaps], X, y, c, device="cpu", restarts=4,
+    for opt, (name, lr) in runs.items():
+        snaps = sm.sim_path(lin, name, lr, steps, snaps_at)
+        r = sm.smoothness_along_path([p for _, p in snaps], X, y, c, device="cpu", restarts=4,
                                      lanczos_iters=40 if profile == "quick" else tol.LANCZOS_ITERS)
-        r["step"] = [s for s, _, _ in snaps]
+        r["step"] = [s for s, _ in snaps]
         r["lr"] = lr
         keep = ("step", "loss", "P_lambda_max", "l11", "inf1_lower", "lambda_max", "ratio_l11_over_Plambda",
                 "ratio_l11_over_inf1_lower", "lr")
         out[opt] = {k: r[k] for k in keep}
         below_everywhere &= all(v < 1 for s, v in zip(r["step"], r["ratio_l11_over_Plambda"]) if s > 0)
     ev = {"data": f"heavy_tailed_labels(m={m}) n={X.shape[0]} d={X.shape[1]} c={c}, bias", "paths": out,
+          "optimizers": "theorycheck.sim: GD, Adam+m (torch.optim.Adam's definition)",
           "P": pb.P, "inf1_lower": "max(sign iterations, tr H, lambda_max)"}
     ratios = [v for o in out.values() for s, v in zip(o["step"], o["ratio_l11_over_Plambda"]) if s > 0]
     init_ratio = out["gd"]["ratio_l11_over_Plambda"][0]
@@ -626,17 +626,15 @@ def _fig7_correlations() -> dict:
     (lr 1e-2) on heavy_tailed_labels(m=5), with the correct and the released script's diagonal."""
     from scipy import stats
 
-    from .. import datasets
     from .. import smoothness as sm
-    from ._smooth_paths import path  # TEMPORARY: theorycheck.sim replaces this at integration
+    from ..sim.problems import heavy_tailed_problem
 
     out = {}
     for inputs in ("uniform", "normal0"):
-        D = datasets.heavy_tailed_labels(5, inputs=inputs, seed=0)
-        c = int(D["class_sizes"].size)
-        (_, W, b), = path(D["X"], D["y"], c, optimizer="adam", lr=1e-2, steps=100, snapshot_steps=[100])
-        pb = sm.problem(D["X"], D["y"], c, device="cpu")
-        Wt = pb.params((W, b))
+        lin = heavy_tailed_problem(5, inputs=inputs, seed=0, device="cpu", dtype="float64")
+        (_, snap), = sm.sim_path(lin, "Adam+m", 1e-2, 100, [100])
+        pb = sm.from_sim(lin)
+        Wt = pb.params(snap)
         row = {}
         for variant in sm.TRACE_VARIANTS:
             bt = sm.block_traces(pb, Wt, variant=variant)

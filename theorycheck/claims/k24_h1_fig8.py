@@ -58,27 +58,24 @@ def measure(profile: str = "quick", device: str = "cpu") -> dict:
     the run is deterministic)."""
     import torch
 
-    from .. import datasets
     from .. import smoothness as sm
-    from ._smooth_paths import path  # TEMPORARY: theorycheck.sim replaces this at integration
+    from ..sim.problems import heavy_tailed_problem
 
     full = profile == "full"
-    from ..smoothness import resolve_device
-
-    on_gpu = resolve_device(device).type == "cuda"
+    on_gpu = sm.resolve_device(device).type == "cuda"
     m = 8 if (full and on_gpu) else 7
     steps = 1000 if full else 100
     snaps_at = [0, 10, 30, 100, 300, 1000] if full else [0, 10, 30, 100]
-    D = datasets.heavy_tailed_labels(m, seed=0)
-    X, y = D["X"], D["y"]
-    c = int(D["class_sizes"].size)
+    lin = heavy_tailed_problem(m, seed=0, device=device, dtype="float64")  # K24 A.2 data, uniform inputs, bias
+    X, c = lin.X, lin.c
     lr = 1e-2
-    snaps = path(X, y, c, optimizer="adam", lr=lr, steps=steps, snapshot_steps=snaps_at, device=device)
-    pb = sm.problem(X, y, c, device=device)
+    # theorycheck.sim's Adam+m: torch.optim.Adam (betas 0.9, 0.999, eps 1e-8), from W = 0
+    snaps = sm.sim_path(lin, "Adam+m", lr, steps, snaps_at)
+    pb = sm.from_sim(lin)
     cls, dims = sample_blocks(c, pb.d)
     rows = []
-    for st, W, b in snaps:
-        Wt = pb.params((W, b))
+    for st, snap in snaps:
+        Wt = pb.params(snap)
         Hs = sm.hessian_subset(pb, Wt, cls, dims)
         r = sm.diag_offdiag_ratios(Hs.cpu(), len(cls))
         T = sm.block_trace_matrix(pb, Wt)

@@ -7,8 +7,8 @@
 * ``fig7_trace_diag``: gradient norm vs Hessian block trace per class, with the correct
   diagonal (x^2) and with the released script's (x), coloured by class frequency.
 
-Paths come from the TEMPORARY generator ``theorycheck.claims._smooth_paths`` (replaced by
-``theorycheck.sim`` at integration).
+Paths come from the optimizer simulator (``theorycheck.sim``, through
+``theorycheck.smoothness.sim_path``): GD and Adam (``Adam+m``, torch.optim.Adam's definition).
 """
 
 from __future__ import annotations
@@ -21,29 +21,30 @@ from . import agg_pyplot, plotter
 
 
 def _data(m, inputs="uniform"):
-    from .. import datasets
+    """The simulator problem (K24 A.2 data, bias) and the smoothness problem on the same data."""
+    from .. import smoothness as sm
+    from ..sim.problems import heavy_tailed_problem
 
-    D = datasets.heavy_tailed_labels(m, inputs=inputs, seed=0)
-    return D["X"], D["y"], int(D["class_sizes"].size), D["class_sizes"] / D["class_sizes"].sum()
+    lin = heavy_tailed_problem(m, inputs=inputs, seed=0, device="cpu", dtype="float64")
+    return lin, sm.from_sim(lin)
 
 
 @plotter("smoothness", "smoothness constants (||H||_11, inf->1 lower bound, P lambda_max) along GD and Adam paths")
 def plot_smoothness(out: Path, profile: str) -> list:
     from .. import smoothness as sm
-    from ..claims._smooth_paths import path
 
     plt = agg_pyplot()
     m = 5 if profile == "quick" else 6
-    X, y, c, _ = _data(m)
+    lin, pb = _data(m)
+    c = lin.c
     steps = 300 if profile == "quick" else 1000
     at = sorted({0, *np.unique(np.geomspace(1, steps, 9).astype(int)).tolist()})
-    pb = sm.problem(X, y, c, device="cpu")
     lam0, _ = sm.lanczos(sm.hvp_fn(pb, pb.zeros()), pb.P)
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), sharey=True)
-    for ax, (opt, lr) in zip(axes, (("gd", 1.0 / lam0), ("adam", 1e-2))):
-        snaps = path(X, y, c, optimizer=opt, lr=lr, steps=steps, snapshot_steps=at)
-        r = sm.smoothness_along_path([(W, b) for _, W, b in snaps], X, y, c, device="cpu", restarts=4)
-        t = np.array([s for s, _, _ in snaps]) + 1
+    for ax, (opt, name, lr) in zip(axes, (("gd", "GD", 1.0 / lam0), ("adam", "Adam+m", 1e-2))):
+        snaps = sm.sim_path(lin, name, lr, steps, at)
+        r = sm.smoothness_along_path([p for _, p in snaps], lin.X, lin.y, c, device="cpu", restarts=4)
+        t = np.array([s for s, _ in snaps]) + 1
         ax.plot(t, r["l11"], "o-", label=r"$\|H\|_{1,1}$ (exact, closed form)")
         ax.plot(t, r["inf1_lower"], "s-", label=r"$\|H\|_{\infty\to 1}$ lower bound (sign iter.)")
         ax.plot(t, r["P_lambda_max"], "^-", label=r"$P\,\lambda_{\max}$")
@@ -68,13 +69,12 @@ def plot_fig8(out: Path, profile: str) -> list:
 
     plt = agg_pyplot()
     res = f8.measure(profile)
-    X, y, c, _ = _data(res["m"])
-    pb = sm.problem(X, y, c, device="cpu")
+    _, pb = _data(res["m"])
     snaps = res["snapshots"]
     k = len(res["classes"])
     fig, axes = plt.subplots(2, len(snaps), figsize=(3.0 * len(snaps) + 1.5, 6.4), layout="constrained")
-    for j, ((st, W, b), row) in enumerate(zip(snaps, res["rows"])):
-        Wt = pb.params((W, b))
+    for j, ((st, snap), row) in enumerate(zip(snaps, res["rows"])):
+        Wt = pb.params(snap)
         Hs = sm.hessian_subset(pb, Wt, res["classes"], res["dims"]).abs()
         T = sm.block_trace_matrix(pb, Wt, res["classes"]).abs()
         im0 = axes[0, j].imshow(np.log10(Hs.numpy() + 1e-300), vmin=-12, vmax=0, cmap="viridis",
@@ -99,16 +99,15 @@ def plot_fig8(out: Path, profile: str) -> list:
 @plotter("fig7_trace_diag", "gradient norm vs Hessian block trace: correct diagonal (x^2) vs released script (x)")
 def plot_fig7_trace(out: Path, profile: str) -> list:
     from .. import smoothness as sm
-    from ..claims._smooth_paths import path
 
     plt = agg_pyplot()
     m = 6 if profile == "quick" else 7
     fig, axes = plt.subplots(2, 2, figsize=(9, 7.5), layout="constrained")
     for i, inputs in enumerate(("uniform", "normal0")):
-        X, y, c, pi = _data(m, inputs)
-        pb = sm.problem(X, y, c, device="cpu")
-        (_, W, b), = path(X, y, c, optimizer="adam", lr=1e-2, steps=100, snapshot_steps=[100])
-        Wt = pb.params((W, b))
+        lin, pb = _data(m, inputs)
+        pi = lin.pi
+        (_, snap), = sm.sim_path(lin, "Adam+m", 1e-2, 100, [100])
+        Wt = pb.params(snap)
         for j, variant in enumerate(sm.TRACE_VARIANTS):
             bt = sm.block_traces(pb, Wt, variant=variant)
             g, tr = bt["grad_norm"].numpy(), bt["trace"].numpy()

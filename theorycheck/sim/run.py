@@ -318,24 +318,23 @@ def block_stats(problem, params: dict, hessian_diag: str = "x2") -> dict[str, np
     """Per-row-block statistics of a :class:`~theorycheck.sim.problems.LinearSoftmax` at ``params``
     (one run: tensors without the run axis): the gradient norm ``||grad_{w_k} L||`` and the
     trace of the diagonal Hessian block ``Tr(hess_{w_k} L) = sum_i s_i p_ik (1 - p_ik) ||x_i||^2``
-    (``s_i`` the sample weight, ``1/n`` for the plain loss), for every class ``k``.
+    (``s_i`` the sample weight, ``1/n`` for the plain loss), for every class ``k``; the traces
+    come from :func:`theorycheck.smoothness.diag_block_traces`.
 
     ``hessian_diag="x"`` reproduces the slip of K24's released script (``x`` in place of
     ``x^2``: ``sum_i s_i p_ik (1 - p_ik) sum_j x_ij``), for comparison only.
     """
+    from ..smoothness import diag_block_traces
+
+    variants = {"x2": "correct", "x": "released_script"}
+    if hessian_diag not in variants:
+        raise ValueError(f"hessian_diag: must be 'x2' (correct) or 'x' (the paper script's slip), got {hessian_diag!r}")
     p1 = {k: v[None].to(problem.device, problem.dtype) for k, v in params.items()}
     _, grads = problem.evaluate(p1, need_grad=True)
     gnorm = torch.linalg.vector_norm(grads["W"][0], dim=1)
     with torch.no_grad():
         P = torch.softmax(problem.logits(p1)[:, 0, :], dim=1)  # (n, c)
-        s = problem._sw[:, 0, 0]
-        if hessian_diag == "x2":
-            xx = (problem.X * problem.X).sum(1)
-        elif hessian_diag == "x":
-            xx = problem.X.sum(1)
-        else:
-            raise ValueError(f"hessian_diag: must be 'x2' (correct) or 'x' (the paper script's slip), got {hessian_diag!r}")
-        tr = ((P * (1 - P)) * (s * xx)[:, None]).sum(0)
+        tr = diag_block_traces(P, problem.X, problem._sw[:, 0, 0], variant=variants[hessian_diag])
     return {"grad_norm": gnorm.cpu().numpy().astype(float), "hess_trace": tr.cpu().numpy().astype(float)}
 
 
