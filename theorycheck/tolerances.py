@@ -189,6 +189,15 @@ Y26_FACTOR = 2.0
 #: said to equal the claimed one when within this distance (the grid of fitted exponents
 #: is compared at the 0.1 resolution at which exponents like 1, 1.2, 1.5, 2 differ).
 EXPONENT_FIT_ABS = 0.1
+#: X24.k24 (softmax linear model of K24 under a rotation of the parameters): a rotation is
+#: said to change a quantity (an optimizer's tuned final loss, ||H||_{1,1}, d lambda_max) when
+#: it moves it by more than this factor either way; within it, "unchanged". Fixed before
+#: measuring; the step-size grid is spaced by factors of 2, and "much slower" (SPEC) is larger.
+X24_K24_CHANGE_FACTOR = 1.5
+#: X24.k24: the Cauchy estimate of ||H||_{1,1} (mean of row medians over T probes) agrees with
+#: the exact value when within this many single-row standard deviations pi/(2 sqrt(T)) (the
+#: mean over rows only reduces the spread, so this is conservative).
+X24_K24_CAUCHY_SIGMAS = 3.0
 
 # --- report / store ---------------------------------------------------------------------------
 
