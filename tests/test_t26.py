@@ -130,3 +130,25 @@ def test_muon_printed_and_wrong_msign():
     p = m.printed_muon()
     p["rate_det"] = sp.sqrt(D * L / (2 * T))  # half the printed rate
     assert _parts(m.check_muon(p, "quick"))["rate"] == "fails"
+
+
+def test_one_newton_schulz_serves_t26_and_y26():
+    """theorycheck.msign.newton_schulz is behind separable.msign_newton_schulz and
+    heavytail.newton_schulz5: batched = per matrix, the two entry points differ only by Muon's
+    1e-7 in the normalisation, zero maps to zero, and the SVD reference stays independent."""
+    from theorycheck import heavytail as ht
+    from theorycheck import msign as ms
+
+    rng = np.random.default_rng(3)
+    Gs = rng.standard_normal((4, 7, 5))
+    batched = ht.newton_schulz5(Gs)
+    for G, X in zip(Gs, batched):
+        assert np.allclose(X, ht.newton_schulz5(G), rtol=0, atol=1e-14)
+        assert np.allclose(X, s.msign_newton_schulz(G, 5, "muon"), rtol=0, atol=1e-6)
+    assert s.msign_newton_schulz is ms.msign_newton_schulz and s.msign_svd is ms.msign_svd
+    assert ht.NS_COEFFS == s.NS_COEFFS["muon"]
+    assert not ht.newton_schulz5(np.zeros((3, 2))).any() and not s.msign_newton_schulz(np.zeros((2, 3))).any()
+    # the converged cubic is the SVD polar factor; 5 quintic steps are not (singular values ~[0.7, 1.2])
+    G = rng.standard_normal((6, 4))
+    assert np.max(np.abs(s.msign_newton_schulz(G, 60) - s.msign_svd(G))) < tol.T26_MSIGN_AGREE
+    assert np.max(np.abs(ht.newton_schulz5(G) - s.msign_svd(G))) > 1e-3

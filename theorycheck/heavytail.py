@@ -27,6 +27,7 @@ import math
 
 import numpy as np
 
+from . import msign as _msign
 from .validation import check_choice, check_finite, check_positive
 
 #: method -> (source, defaults)
@@ -137,25 +138,17 @@ def block_sum_index(x, k1: int | None = None) -> float:
 
 
 # --------------------------------------------------------------------------------- optimizers
-NS_COEFFS = (3.4445, -4.7750, 2.0315)
+#: Muon's quintic Newton-Schulz coefficients (the "muon" set of :data:`theorycheck.msign.NS_COEFFS`).
+NS_COEFFS = _msign.NS_COEFFS["muon"]
 
 
 def newton_schulz5(G: np.ndarray, steps: int = 5) -> np.ndarray:
     """Muon's orthogonalisation (KellerJordan/Muon ``zeropower_via_newtonschulz5``), batched over
     the leading axes, float64: ``X = G/(||G||_F + 1e-7)`` (transposed if rows > cols), then
     ``steps`` times ``A = X X^T``, ``X <- a X + (b A + c A A) X`` with ``(a, b, c) = NS_COEFFS``.
-    Approximates ``U V^T`` (``G = U S V^T``) with singular values in ~[0.7, 1.2]."""
-    a, b, c = NS_COEFFS
-    X = np.asarray(G, dtype=float)
-    tr = X.shape[-2] > X.shape[-1]
-    if tr:
-        X = np.swapaxes(X, -1, -2)
-    X = X / (np.linalg.norm(X, axis=(-2, -1), keepdims=True) + 1e-7)
-    for _ in range(steps):
-        A = X @ np.swapaxes(X, -1, -2)
-        B = b * A + c * A @ A
-        X = a * X + B @ X
-    return np.swapaxes(X, -1, -2) if tr else X
+    Approximates ``U V^T`` (``G = U S V^T``) with singular values in ~[0.7, 1.2]. The iteration is
+    :func:`theorycheck.msign.newton_schulz` (shared with T26's ``msign_newton_schulz``)."""
+    return _msign.newton_schulz(G, steps, NS_COEFFS, eps=1e-7)
 
 
 def run_method(method: str, grad_fn, x0: np.ndarray, lrs, noise: np.ndarray, **hyper):

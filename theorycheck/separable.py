@@ -19,6 +19,7 @@ import math
 
 import numpy as np
 
+from .msign import NS_COEFFS, msign_newton_schulz, msign_svd  # noqa: F401  (re-exported: T26's names)
 from .validation import check_choice, check_finite, check_positive
 
 METHODS = ("signsgd", "sgd")
@@ -149,53 +150,8 @@ def tune(method: str, L, x0s, grid, T: int, sigma=None, B: int = 1, metric: str 
 
 # --- Muon's msign ----------------------------------------------------------------------------
 
-def msign_svd(G) -> np.ndarray:
-    """``msign(G) = U V^T`` from the compact SVD ``G = U diag(s) V^T``, keeping only singular
-    values above ``max(m, n) * eps * s_max`` (so ``msign`` of a rank-``r`` matrix is the partial
-    isometry ``U_r V_r^T``; ``msign(0) = 0``)."""
-    G = check_finite(np.asarray(G, dtype=float), "G")
-    if G.ndim != 2:
-        raise ValueError(f"G: must be a matrix, got shape {G.shape}")
-    U, s, Vt = np.linalg.svd(G, full_matrices=False)
-    if s.size == 0 or s[0] == 0:
-        return np.zeros_like(G)
-    keep = s > max(G.shape) * np.finfo(float).eps * s[0]
-    return U[:, keep] @ Vt[keep]
-
-
-#: Newton-Schulz coefficient sets ``X <- a X + b (X X^T) X + c (X X^T)^2 X``.
-#: "cubic": (3/2, -1/2, 0), the classical iteration for the polar factor; every singular value in
-#: (0, sqrt(3)) converges to 1 (quadratically near 1). "muon": (3.4445, -4.7750, 2.0315), the
-#: quintic of Muon's public code (Keller Jordan, 2024): tuned for fast growth of small singular
-#: values; it does NOT converge to 1: after 5 steps the singular values lie in
-#: about [0.68, 1.2] (smaller for ill-conditioned inputs; T26.muon records them).
-NS_COEFFS = {"cubic": (1.5, -0.5, 0.0), "muon": (3.4445, -4.7750, 2.0315)}
-
-
-def msign_newton_schulz(G, steps: int = 30, coeffs: str = "cubic") -> np.ndarray:
-    """Newton-Schulz approximation of ``msign(G)``: ``X_0 = G / ||G||_F`` (so every singular
-    value lies in (0, 1], inside the cubic's basin (0, sqrt 3)), then ``steps`` iterations of
-    ``X <- a X + b (X X^T) X + c (X X^T)^2 X``. Acts on each singular value ``s`` separately as
-    ``s <- a s + b s^3 + c s^5`` (the singular vectors are preserved exactly)."""
-    G = check_finite(np.asarray(G, dtype=float), "G")
-    if G.ndim != 2:
-        raise ValueError(f"G: must be a matrix, got shape {G.shape}")
-    check_choice(coeffs, "coeffs", tuple(NS_COEFFS))
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
-        raise ValueError(f"steps: must be an integer >= 0, got {steps!r}")
-    a, b, c = NS_COEFFS[coeffs]
-    nrm = float(np.linalg.norm(G))
-    if nrm == 0:
-        return np.zeros_like(G)
-    X = G / nrm
-    tr = X.shape[0] > X.shape[1]
-    if tr:
-        X = X.T
-    for _ in range(steps):
-        A = X @ X.T
-        X = a * X + (b * A + c * (A @ A)) @ X
-    return X.T if tr else X
-
+# msign_svd, msign_newton_schulz and NS_COEFFS live in theorycheck.msign (one implementation for
+# T26 and Y26's newton_schulz5) and are re-exported at the top of this module.
 
 def ns_steps_needed(s_min_ratio: float, tol: float) -> int:
     """Iterations of the cubic Newton-Schulz map ``s <- (3 s - s^3)/2`` that bring the smallest
