@@ -100,7 +100,6 @@ def _point(pb, Wt, Q, probes, seed):
     hook :func:`theorycheck.quadratics.k24_softmax_geometry`; for the rotated Hessian ``Q H Q^T``:
     exact ``||.||_11`` (dense), Cauchy estimate (same estimator, HVP ``v -> Q H Q^T v``) and
     ``lambda_max`` (Lanczos of :mod:`theorycheck.smoothness` on the rotated HVP)."""
-    import torch
 
     from .. import quadratics as q
     from .. import smoothness as sm
@@ -149,10 +148,8 @@ def measure(profile: str = "quick") -> dict:
 
 def _measure(profile: str) -> dict:
     from .. import smoothness as sm
-    from ..sim.problems import Rotated, heavy_tailed_problem
+    from ..sim.problems import Rotated, heavy_tailed_problem, resolve_device
     from ..sim.run import simulate
-
-    from ..sim.problems import resolve_device
 
     device = "cpu" if profile == "quick" else "auto"
     # full: m = 5 (P = 5983, dense P x P rotations) only on CUDA; m = 4 with longer runs on the CPU
@@ -302,7 +299,7 @@ def _governed_part(res, key, constant) -> Result:
     other = [K for K in CONSTANTS if pred[K] == got]
     return Result(Verdict.CORRECTED, finding, "simulation", ev,
                   correction=finding + (f": consistent with {other[0]}, not {constant}" if other
-                                        else f": neither constant predicts it"))
+                                        else ": neither constant predicts it"))
 
 
 @claim(
