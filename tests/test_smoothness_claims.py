@@ -128,3 +128,15 @@ def test_fig8_rejects_stronger_variants():
     p["statistic"] = "min_row"  # every off-diagonal block orders of magnitude smaller
     r = f8.judge(p, res)
     assert r.verdict is Verdict.CORRECTED and "not uniformly" in r.correction
+
+
+def test_fig8_uses_the_printed_subsample():
+    p = f8.printed()
+    p["subsample"] = {"classes": 12, "dims": 9}
+    r = f8.check_fig8(p, "quick")
+    assert len(r.evidence["classes"]) == 12 and len(r.evidence["dims"]) == 9
+    p["subsample"] = {"classes": 1, "dims": 9}
+    import pytest
+
+    with pytest.raises(ValueError, match="subsample"):
+        f8.check_fig8(p, "quick")

@@ -53,7 +53,7 @@ def sample_blocks(c: int, d: int, n_classes: int = 40, n_dims: int = 40, seed: i
 
 
 @functools.lru_cache(maxsize=2)
-def measure(profile: str = "quick", device: str = "cpu") -> dict:
+def measure(profile: str = "quick", device: str = "cpu", n_classes: int = 40, n_dims: int = 40) -> dict:
     """Run Adam and return the block ratios at each snapshot (also used by the plot; cached:
     the run is deterministic)."""
     import torch
@@ -72,7 +72,7 @@ def measure(profile: str = "quick", device: str = "cpu") -> dict:
     # theorycheck.sim's Adam+m: torch.optim.Adam (betas 0.9, 0.999, eps 1e-8), from W = 0
     snaps = sm.sim_path(lin, "Adam+m", lr, steps, snaps_at)
     pb = sm.from_sim(lin)
-    cls, dims = sample_blocks(c, pb.d)
+    cls, dims = sample_blocks(c, pb.d, n_classes, n_dims)
     rows = []
     for st, snap in snaps:
         Wt = pb.params(snap)
@@ -108,7 +108,11 @@ def check_fig8(pr, profile):
         return Result(Verdict.INCONCLUSIVE, f"unknown statistic {statistic!r}", "simulation",
                       {"known": list(STATISTICS)})
     # quick: CPU; full: CUDA when present (m = 8), else CPU (m = 7)
-    return judge(pr, measure(profile, "auto" if profile == "full" else "cpu"))
+    sub = pr["subsample"]
+    n_cls, n_dims = sub["classes"], sub["dims"]
+    if not all(isinstance(v, int) and v >= 2 for v in (n_cls, n_dims)):
+        raise ValueError(f"subsample: classes and dims must be integers >= 2, got {sub!r}")
+    return judge(pr, measure(profile, "auto" if profile == "full" else "cpu", n_cls, n_dims))
 
 
 def judge(pr, res) -> Result:
