@@ -70,6 +70,10 @@ _SIMPLIFIERS = (
 )
 
 
+#: The first rewrites are cheap (polynomial arithmetic); the rest (simplify) can be slow.
+_CHEAP_REWRITES = 3
+
+
 def _sample_value(s: sp.Symbol, rng: random.Random) -> sp.Rational:
     """A random rational respecting the symbol's assumptions (positive, integer, ...)."""
     if s.is_integer:
@@ -91,21 +95,29 @@ def prove_zero(
     """Try to prove ``expr == 0`` identically.
 
     First a sequence of SymPy rewrites (expand, cancel, together, simplify, log/power
-    expansion); if any gives exactly 0 the identity is proved. Otherwise the expression
+    expansion); if any gives exactly 0 the identity is proved. Before the expensive
+    rewrites, a numeric probe (below) may already refute it. Otherwise the expression
     is evaluated with ``tol.MP_DPS`` digits at ``samples`` random rational points (which
     respect the symbols' assumptions) plus any explicit ``points``: a relative residual
     above ``tol.SYMBOLIC_REFUTE_REL`` refutes the identity with that point as the
     counterexample; otherwise the status is ``undecided``.
     """
     expr = sp.sympify(expr)
-    for name, f in _SIMPLIFIERS:
+    probe = None
+    for i, (name, f) in enumerate(_SIMPLIFIERS):
+        if i == _CHEAP_REWRITES:
+            # A false identity can never be proved: refute it numerically before the
+            # expensive rewrites (simplify on a large non-zero expression can take minutes).
+            probe = _numeric_probe(expr, points=points, samples=samples, seed=seed)
+            if probe.refuted:
+                return probe
         try:
             r = f(expr)
         except Exception:  # pragma: no cover - a rewrite that crashes decides nothing
             continue
         if r == 0:
             return Proof("proved", f"{name}(difference) == 0 exactly")
-    return _numeric_probe(expr, points=points, samples=samples, seed=seed)
+    return probe if probe is not None else _numeric_probe(expr, points=points, samples=samples, seed=seed)
 
 
 def prove_equal(lhs: sp.Expr, rhs: sp.Expr, **kw) -> Proof:
