@@ -152,3 +152,21 @@ def test_one_newton_schulz_serves_t26_and_y26():
     G = rng.standard_normal((6, 4))
     assert np.max(np.abs(s.msign_newton_schulz(G, 60) - s.msign_svd(G))) < tol.T26_MSIGN_AGREE
     assert np.max(np.abs(ht.newton_schulz5(G) - s.msign_svd(G))) > 1e-3
+
+
+def test_expected_abs_curves_reject_bad_input():
+    import pytest
+
+    from theorycheck import separable as sep
+
+    for fn in (sep.sgd_expected_abs_curve, sep.signsgd_expected_abs_curve):
+        with pytest.raises(ValueError, match="^eta:"):
+            fn(1.0, 1.0, 0.0, -0.1, 10)
+        with pytest.raises(ValueError, match="^sigma:"):
+            fn(1.0, 1.0, -1.0, 0.1, 10)
+        with pytest.raises(ValueError, match="^a:"):
+            fn(float("nan"), 1.0, 0.0, 0.1, 10)
+        with pytest.raises(ValueError, match="^T:"):
+            fn(1.0, 1.0, 0.0, 0.1, -1)
+    with pytest.raises(ValueError, match="^x:"):
+        sep.quad_loss([1.0, float("nan")], [1.0, 1.0])

@@ -20,7 +20,7 @@ import math
 import numpy as np
 
 from .msign import NS_COEFFS, msign_newton_schulz, msign_svd  # noqa: F401  (re-exported: T26's names)
-from .validation import check_choice, check_finite, check_positive
+from .validation import check_choice, check_finite, check_positive, check_step
 
 METHODS = ("signsgd", "sgd")
 
@@ -57,7 +57,9 @@ def _check_dim(d) -> int:
 
 def quad_loss(x, L) -> np.ndarray:
     """``f(x) = (1/2) sum_i L_i x_i^2`` row-wise (``x`` of shape ``(R, d)`` or ``(d,)``)."""
-    return 0.5 * np.sum(np.asarray(L) * np.asarray(x) ** 2, axis=-1)
+    x = check_finite(np.asarray(x, dtype=float), "x")
+    L = check_positive(np.atleast_1d(np.asarray(L, dtype=float)), "L")
+    return 0.5 * np.sum(L * x**2, axis=-1)
 
 
 def run(method: str, L, x0, etas, T: int, sigma=None, B: int = 1, seed: int = 0,
@@ -171,6 +173,19 @@ def ns_steps_needed(s_min_ratio: float, tol: float) -> int:
 
 # --- one-coordinate reductions (exact for SGD, Monte Carlo for SignSGD) ----------------------
 
+def _check_curve_args(a, L, sigma, eta, T):
+    """Validate the arguments of the expected-|x_t| curves (ValueError naming the parameter)."""
+    a = check_finite(a, "a")
+    L = check_positive(L, "L")
+    sigma = check_finite(sigma, "sigma")
+    if sigma < 0:
+        raise ValueError(f"sigma: the noise scale must be >= 0, got {sigma!r}")
+    eta = check_step(eta, "eta")
+    if isinstance(T, bool) or not isinstance(T, (int, np.integer)) or T < 0:
+        raise ValueError(f"T: the number of steps must be an integer >= 0, got {T!r}")
+    return a, L, sigma, eta, int(T)
+
+
 def sgd_expected_abs_curve(a: float, L: float, sigma: float, eta: float, T: int) -> np.ndarray:
     """``E|x_t|``, ``t = 0..T``, for SGD on the coordinate ``f_i = (L/2) x^2`` from ``x_0 = a``
     with noise ``N(0, sigma^2)``: ``x_t ~ N(m_t, v_t)``, ``m_t = r^t a``, ``r = 1 - eta L``,
@@ -178,6 +193,7 @@ def sgd_expected_abs_curve(a: float, L: float, sigma: float, eta: float, T: int)
     ``E|x| = sqrt(2 v/pi) exp(-m^2/(2v)) + m (1 - 2 Phi(-m/sqrt v))`` (exact; ``|m_t|`` if ``v = 0``)."""
     from scipy.special import erf
 
+    a, L, sigma, eta, T = _check_curve_args(a, L, sigma, eta, T)
     t = np.arange(T + 1, dtype=float)
     r = 1.0 - eta * L
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -196,6 +212,7 @@ def signsgd_expected_abs_curve(a: float, L: float, sigma: float, eta: float, T: 
                                seed: int = 0) -> np.ndarray:
     """``E|x_t|``, ``t = 0..T``, for SignSGD on ``f_i = (L/2) x^2`` from ``x_0 = a``: exact when
     ``sigma = 0`` (one deterministic path), else the mean over ``paths`` independent paths."""
+    a, L, sigma, eta, T = _check_curve_args(a, L, sigma, eta, T)
     n = 1 if sigma == 0 else paths
     rng = np.random.default_rng(seed)
     x = np.full(n, float(a))
