@@ -207,3 +207,21 @@ def test_loss_with_tiny_frequencies_matches_mpmath(d, tiny, scale, seed):
     f = u.loss(th, p)
     ref = _mp_loss(th, p)
     assert math.isfinite(f) and abs(f - ref) <= tol.FLOAT64_REL * abs(ref) + tol.FLOAT64_ABS * max(1.0, scale)
+
+
+def test_thm21_wrong_step_size_rejected():
+    t, lam = sp.Symbol("t"), sp.Symbol("lambda", positive=True)
+    p = m.printed_thm21()
+    p["eta"] = 1 / (lam * (t + 1) ** 2)  # a wrong schedule: the proof needs 2/(lambda (t+1))
+    r = m.check_thm21(p, "quick")
+    assert r.verdict.rejects_printed
+    assert r.evidence["eta_equality"]["status"] == "refuted"
+
+
+def test_thm21_reports_tightness_and_rejects_a_rejectable_factor():
+    r = m.check_thm21(m.printed_thm21(), "quick")
+    tight = r.evidence["tightness"]
+    assert 0 < tight["max gap/bound"] < 1 and tight["rejectable_factor"] > 1
+    p = m.printed_thm21()
+    p["bound"] = p["bound"] / (2 * tight["rejectable_factor"])  # twice the factor the data can reject
+    assert m.check_thm21(p, "quick").verdict is Verdict.FAILS

@@ -166,8 +166,9 @@ def var_log_k_increments(dmax: int) -> np.ndarray:
     return n / (n + 1) * (x - m) ** 2 - V
 
 
-def nsd_wd(p, norm: str, T: int, lam: float, x0=None, record=None) -> dict:
-    """Run NSD-WD for ``T`` steps from ``x0`` (default 0) with ``eta_t = 2/(lam (t+1))``.
+def nsd_wd(p, norm: str, T: int, lam: float, x0=None, record=None, eta=None) -> dict:
+    """Run NSD-WD for ``T`` steps from ``x0`` (default 0) with ``eta_t = 2/(lam (t+1))``
+    (or ``eta_t = eta(t)`` when a callable ``eta`` is given; each value must be finite and >= 0).
 
     ``norm="inf"``: ``Delta_t = sign(grad f)``; ``norm="2"``: ``Delta_t = grad f/||grad f||_2``
     (``Delta_t = 0`` when the gradient is exactly 0). Returns ``{"t": steps recorded, "gap":
@@ -200,8 +201,13 @@ def nsd_wd(p, norm: str, T: int, lam: float, x0=None, record=None) -> dict:
         else:
             ng = float(np.linalg.norm(g))
             delta = g / ng if ng > 0 else np.zeros_like(g)
-        eta = 2.0 / (lam * (t + 1))
-        x = (1.0 - lam * eta) * x - eta * delta
+        if eta is None:
+            eta_t = 2.0 / (lam * (t + 1))
+        else:
+            eta_t = float(eta(t))
+            if not math.isfinite(eta_t) or eta_t < 0:
+                raise ValueError(f"eta: the step size at t = {t} must be finite and >= 0, got {eta_t!r}")
+        x = (1.0 - lam * eta_t) * x - eta_t * delta
     return {"t": np.array(out_t), "gap": np.array(out_gap), "x": x}
 
 
