@@ -160,7 +160,11 @@ def test_thm31_printed_and_variants():
 
 def test_cor31_printed_and_variants():
     r = m.check_cor31(m.printed_cor31(), "quick")
-    assert _parts(r) == {"sign": "sharpened", "ngd": "corrected"}
+    assert _parts(r) == {"sign": "sharpened", "ngd": "inconclusive"}  # unproved, not refuted
+    assert "4 d V_d/(T+2)" in r.evidence["ngd"]["provable_bound"]
+    p = m.printed_cor31()
+    p["bound_ngd"] = d_ / (1000 * (T_ + 1))  # 1000x too small: the simulated gap exceeds it
+    assert _parts(m.check_cor31(p, "quick"))["ngd"] == "fails"
     p = m.printed_cor31()
     p["bound_ngd"] = 4 * d_ / (T_ + 2)  # what thm21 does give (V_d < 1)
     assert _parts(m.check_cor31(p, "quick"))["ngd"] == "holds"
