@@ -179,6 +179,8 @@ def test_cor31_printed_and_variants():
 def test_lemma41_printed_and_variants():
     r = m.check_lemma41(m.printed_lemma41(), "quick")
     assert _parts(r) == {"softmax": "sharpened", "quadratic": "corrected"}
+    assert r.evidence["quadratic"]["equality"]["status"] == "refuted"  # with a counterexample, not a failed simplify
+    assert "counterexample" in r.evidence["quadratic"]["equality"]
     p = m.printed_lemma41()
     p["quadratic_value"] = sp.Integer(2)
     p["lower_bound"] = d_

@@ -496,12 +496,19 @@ def check_lemma41(p, profile):
     tr = sp.simplify(Hq.trace().subs(ps[-1], 1 - sum(ps[:-1])))
     evq = {"hessian_diag": [str(Hq[i, i]) for i in range(5)], "trace (sum p = 1)": str(tr),
            "claimed": str(p["quadratic_value"])}
-    if offdiag_zero and sp.simplify(tr - p["quadratic_value"]) == 0:
+    from ..symcheck import prove_equal
+
+    pq = prove_equal(tr, p["quadratic_value"])
+    evq["equality"] = pq.as_evidence()
+    if offdiag_zero and pq.proved:
         parts["quadratic"] = Result(Verdict.HOLDS, f"L_diag = {tr}", "symbolic", evq)
-    elif offdiag_zero:
+    elif offdiag_zero and pq.refuted:
         parts["quadratic"] = Result(Verdict.CORRECTED, f"the Hessian is diag(2 p_k), so L_diag = {tr}, not {p['quadratic_value']}",
                                     "symbolic", evq,
                                     correction=f"L_diag(sum_k p_k theta_k^2) = 2 sum_k p_k = {tr} (it is 1 for (1/2) sum_k p_k theta_k^2)")
+    elif offdiag_zero:
+        parts["quadratic"] = Result(Verdict.INCONCLUSIVE, f"could not decide whether {tr} equals {p['quadratic_value']}",
+                                    "symbolic", evq)
     else:  # pragma: no cover
         parts["quadratic"] = Result(Verdict.INCONCLUSIVE, "unexpected Hessian", "symbolic", evq)
     return combine(parts)
