@@ -48,6 +48,13 @@ def test_zipf_rejects_wrong_asymptotics(key, wrong):
     assert _parts(m.check_zipf(pr, "quick"))["asymptotic"] == "corrected"
 
 
+def test_zipf_wrong_limit_is_refuted_with_counterexample():
+    pr = m.printed_zipf()
+    pr["limit"] = sp.Rational(1, 2)
+    eq = m.check_zipf(pr, "quick").evidence["asymptotic"]["limit_equality"]
+    assert eq["status"] == "refuted" and "counterexample" in eq
+
+
 def test_zipf_weaker_bound_holds():
     pr = m.printed_zipf()
     pr["pi_c_lower_bound"] = sp.log(c) / 2

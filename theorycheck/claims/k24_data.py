@@ -192,9 +192,18 @@ def check_zipf(printed, profile):
     if worst_scaled > 1.0:  # the residual must respect the rigorous bound derived above
         parts["asymptotic"] = Result(Verdict.INCONCLUSIVE, "the sharp form does not match the exact values", "symbolic+numeric", ev_as)
     else:
+        from ..symcheck import prove_equal
+
         theta_ok = lim_ratio.is_finite and lim_ratio.is_positive
-        lim_ok = sp.simplify(lim_sharp - sp.sympify(printed["limit"])) == 0
-        if theta_ok and lim_ok:
+        unevaluated = any(x is not None and x.has(sp.Limit) for x in (lim_ratio, lim_sharp))
+        pl = None if unevaluated else prove_equal(lim_sharp, sp.sympify(printed["limit"]))
+        if pl is not None:
+            ev_as["limit_equality"] = pl.as_evidence()
+        lim_ok = pl is not None and pl.proved
+        if unevaluated or (theta_ok and pl is not None and not pl.proved and not pl.refuted):
+            parts["asymptotic"] = Result(Verdict.INCONCLUSIVE, "SymPy left a limit unevaluated or could not decide the "
+                                         "printed limit", "symbolic+numeric", ev_as)
+        elif theta_ok and lim_ok:
             exact_first = lim_deficit == 1
             corr = ("H(ceil(c/log(c)^2))/H(c) = (log c - 2 log log c + gamma)/(log c + gamma) + O(log(c)/c); in particular "
                     "it is ~ (log c - 2 log log c)/log c (ratio -> 1) and 1 - sum ~ 2 log log(c)/log(c); the convergence to 1 "
