@@ -231,3 +231,24 @@ def test_thm21_reports_tightness_and_rejects_a_rejectable_factor():
     p = m.printed_thm21()
     p["bound"] = p["bound"] / (2 * tight["rejectable_factor"])  # twice the factor the data can reject
     assert m.check_thm21(p, "quick").verdict is Verdict.FAILS
+
+
+def test_var_log_k_any_d_without_an_array():
+    for n in (10**12, 10**15):
+        v = u.var_log_k(n)  # used to allocate a length-d array (MemoryError)
+        assert math.isfinite(v) and abs(v - float(u.var_log_k_mp(n))) <= 1e-15 and 0.99 < v < 1
+    n = u.VAR_LOG_K_ARRAY_MAX_D
+    assert abs(u.var_log_k(n) - float(u.var_log_k_mp(n))) <= 1e-12  # both routes agree at the cutoff
+    assert abs(u.var_log_k(n + 1) - u.var_log_k(n)) < 1e-9
+
+
+def test_thm21_bound_rejects_bad_input():
+    with pytest.raises(ValueError, match="lam"):
+        u.thm21_bound(1.0, 0.0, 0.0, 10)
+    with pytest.raises(ValueError, match="L"):
+        u.thm21_bound(-1.0, 1.0, 0.0, 10)
+    with pytest.raises(ValueError, match="x0_norm"):
+        u.thm21_bound(1.0, 1.0, float("nan"), 10)
+    with pytest.raises(ValueError, match="T"):
+        u.thm21_bound(1.0, 1.0, 0.0, -1)
+    assert u.thm21_bound(1.0, 1.0, 0.0, 0) == pytest.approx(4.0)
