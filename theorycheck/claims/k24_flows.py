@@ -952,13 +952,13 @@ def _half_times() -> dict:
         for p in (1.0, 1e-2, 1e-6):
             target = 0.5 * math.log(cc)
             tg = brentq(lambda x: gradient_flow_loss(x, p, cc) - target, 0.0, 1e3 * math.log(cc) / p + 10 / p,
-                        xtol=1e-300, rtol=4 * np.finfo(float).eps)
+                        xtol=tol.HALF_LOSS_BRENTQ_XTOL, rtol=tol.HALF_LOSS_BRENTQ_RTOL)
             formula = float(gf_half_loss_time(p, cc))
             worst = max(worst, abs(tg - formula) / formula)
             rows.append({"c": cc, "pi": p, "t_half_gf_formula": formula, "t_half_gf_root": tg,
                          "t_half_sf": float(sf_half_loss_time(cc))})
-        ts = brentq(lambda x: sign_flow_loss(x, cc) - 0.5 * math.log(cc), 0.0, 50.0, xtol=1e-300,
-                    rtol=4 * np.finfo(float).eps)
+        ts = brentq(lambda x: sign_flow_loss(x, cc) - 0.5 * math.log(cc), 0.0, 50.0,
+                    xtol=tol.HALF_LOSS_BRENTQ_XTOL, rtol=tol.HALF_LOSS_BRENTQ_RTOL)
         worst = max(worst, abs(ts - float(sf_half_loss_time(cc))) / ts)
     return {"gradient_flow": "t_half = ((c-1) log(1 + sqrt c) + sqrt c) / (c pi_k)  (~ log(c)/(2 pi_k))",
             "sign_flow": "t_half = (1/2) log(1 + sqrt c)  (no pi)",

@@ -475,11 +475,11 @@ def check_muon(p, profile):
         claimed = p["msign"](U[:, keep], S[keep], Vt[keep])
         ref = s.msign_svd(G)
         smin = float(S[keep][-1] / np.linalg.norm(G))
-        steps = s.ns_steps_needed(smin, 1e-15) + 2
+        steps = s.ns_steps_needed(smin, tol.T26_NS_TARGET) + 2
         ns = s.msign_newton_schulz(G, steps=steps, coeffs="cubic")
         quint = s.msign_newton_schulz(G, steps=5, coeffs="muon")
         sq = np.linalg.svd(quint, compute_uv=False)
-        sq = sq[sq > 1e-8]
+        sq = sq[sq > tol.T26_SINGULAR_ZERO]
         e_ns = float(np.max(np.abs(ns - ref)))
         e_cl = float(np.max(np.abs(claimed - ns)))
         # duality behind the ell_1 -> nuclear-norm transfer: <G, msign G> = ||G||_*

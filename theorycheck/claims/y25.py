@@ -113,7 +113,8 @@ def check_lemma31(p, profile):
     slack = tol.Y25_FLOAT_SLACK
     num_ok = num["max_lambda_max"] <= float(L2) + slack and num["max_vHv_inf_ball"] <= float(Linf) + slack
     approach = num["approaching_family"][-1]
-    num_ok = num_ok and abs(approach["lambda_max"] - float(L2)) < 1e-5 and abs(approach["max_vHv_inf_ball"] - float(Linf)) < 1e-5
+    num_ok = num_ok and (abs(approach["lambda_max"] - float(L2)) < tol.Y25_APPROACH_ABS
+                        and abs(approach["max_vHv_inf_ball"] - float(Linf)) < tol.Y25_APPROACH_ABS)
     ev = {"symbolic": sym_ev, "numeric": num, "slack": slack, "true_L2": str(L2), "true_Linf": str(Linf)}
     if not (sym_ok and num_ok):
         return Result(Verdict.INCONCLUSIVE, "symbolic steps or numeric sup did not confirm L_2 = 1/2, L_inf = 1",
