@@ -196,3 +196,34 @@ def test_bad_input_mp_and_half_times():
         flows.gf_half_loss_time(0.0, 3)
     with pytest.raises(ValueError, match="^c:"):
         flows.sf_half_loss_time(1.9)
+
+
+@pytest.mark.parametrize("fn", [flows.loss_gradient, flows.loss_hessian_diag_blocks])
+def test_full_problem_derivatives_reject_non_probability_pi(fn):
+    W = np.zeros((3, 3))
+    with pytest.raises(ValueError, match="pi"):
+        fn(W, [0.5, 0.6, -0.1])  # sums to 1 but has a negative entry
+    with pytest.raises(ValueError, match="pi"):
+        fn(W, [0.5, 0.6, 0.1])  # does not sum to 1
+    with pytest.raises(ValueError, match="W"):
+        fn(np.zeros((2, 2)), [0.5, 0.3, 0.2])
+    with pytest.raises(ValueError, match="W"):
+        fn(np.full((3, 3), np.nan), [0.5, 0.3, 0.2])
+    assert np.isfinite(fn(W, [0.5, 0.3, 0.2])).all()
+
+
+def test_lambertw_kernels_reject_bad_input():
+    with pytest.raises(ValueError, match="z"):
+        lambertw.lambertw_exp_scaled(1.0, 0.0)  # used to warn divide-by-zero
+    with pytest.raises(ValueError, match="z"):
+        lambertw.lambertw_exp_scaled(1.0, -2.0)
+    with pytest.raises(ValueError, match="f"):
+        lambertw.lambertw_exp_scaled(float("nan"), 1.0)
+    with pytest.raises(ValueError, match="y"):
+        lambertw.wright_omega(float("nan"))  # used to return NaN
+    with pytest.raises(ValueError, match="y"):
+        lambertw.wright_omega([1.0, float("inf")])
+    with pytest.raises(ValueError, match="y"):
+        lambertw.hh08_delta(float("nan"))
+    with pytest.raises(ValueError, match="y"):
+        lambertw.hh08_delta(0.0)

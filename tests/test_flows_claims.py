@@ -187,3 +187,33 @@ def test_thm3_true_sign_rate_holds():
     p = m.printed_thm3()
     p["sf_rate"] = sp.exp(-2 * t)
     assert _parts(m.check_thm3(p, "quick"))["sign_flow"] == "holds"
+
+
+def test_lemma6_constant_refutation_carries_counterexample():
+    r = m._l6_limit(-1, sp.Integer(1), "quick")
+    assert r.evidence["constant_equality"]["status"] == "refuted"
+
+
+def _unevaluated_limit(monkeypatch, skip=0):
+    """Make sympy.limit return an unevaluated Limit (after ``skip`` real calls)."""
+    real = sp.limit
+    calls = {"n": 0}
+
+    def fake(e, x, x0, *a, **k):
+        calls["n"] += 1
+        if calls["n"] <= skip:
+            return real(e, x, x0, *a, **k)
+        return sp.Limit(e, x, x0)
+
+    monkeypatch.setattr(sp, "limit", fake)
+
+
+def test_thm3_unevaluated_limit_is_inconclusive_not_corrected(monkeypatch):
+    _unevaluated_limit(monkeypatch)
+    parts = _parts(m.check_thm3(m.printed_thm3(), "quick"))
+    assert parts["gradient_flow"] == "inconclusive" and parts["sign_flow"] == "inconclusive"
+
+
+def test_lemma6_unevaluated_exponent_limit_is_inconclusive(monkeypatch):
+    _unevaluated_limit(monkeypatch, skip=1)
+    assert m._l6_limit(-2, None, "quick").verdict is Verdict.INCONCLUSIVE

@@ -48,6 +48,13 @@ def test_zipf_rejects_wrong_asymptotics(key, wrong):
     assert _parts(m.check_zipf(pr, "quick"))["asymptotic"] == "corrected"
 
 
+def test_zipf_wrong_limit_is_refuted_with_counterexample():
+    pr = m.printed_zipf()
+    pr["limit"] = sp.Rational(1, 2)
+    eq = m.check_zipf(pr, "quick").evidence["asymptotic"]["limit_equality"]
+    assert eq["status"] == "refuted" and "counterexample" in eq
+
+
 def test_zipf_weaker_bound_holds():
     pr = m.printed_zipf()
     pr["pi_c_lower_bound"] = sp.log(c) / 2
@@ -90,3 +97,28 @@ def test_data_rejects_wrong_n():
     pr = m.printed_data()
     pr["variants"] = {8: {"n": 2304, "d": 2304, "c": 511}}
     assert _parts(m.check_data(pr, "quick"))["n"] == "corrected"
+
+
+def test_data_large_printed_m_is_counted_not_built():
+    pr = m.printed_data()
+    pr["m_values"] = (7, 34)  # m = 34 would be 5.8e11 rows if built
+    r = m.check_data(pr, "quick")
+    rows = {row["m"]: row["built"] for row in r.evidence["c"]["rows"]}
+    assert rows[34] == 2**34 - 1
+    nrows = {row["m"]: row["built"] for row in r.evidence["n"]["rows"]}
+    assert nrows[34] == 34 * 2**34
+    assert _parts(r)["c"] == "corrected"
+
+
+def test_group_counts_match_built_data_and_reject_bad_m():
+    from theorycheck import datasets
+
+    for mm in (1, 5, 9):
+        assert m.group_counts(mm) == {k: v for k, v in datasets.heavy_tailed_counts(mm).items() if k in ("c", "n")}
+    for bad in (0, -1, 2.5, m.DATA_COUNT_MAX_M + 1):
+        with pytest.raises(ValueError, match="m"):
+            m.group_counts(bad)
+    pr = m.printed_data()
+    pr["m_values"] = (10**6,)
+    with pytest.raises(ValueError, match="m_values"):
+        m.check_data(pr, "quick")

@@ -118,6 +118,18 @@ def test_complexity_printed_and_variants():
     assert r.verdict is Verdict.CORRECTED and _parts(r)["sweep"] == "inconclusive"
 
 
+def test_complexity_non_power_variants_get_a_verdict_not_a_crash():
+    L, D, e, s1, phi = sp.symbols("L_inf Delta epsilon sigma_1 phi", positive=True)
+    p = m.printed_complexity()
+    p["N_signsgd"] = D * L / e**3  # ratio blows up as eps -> 0: no power of d
+    r = m.check_complexity(p, "quick")
+    assert _parts(r) == {"headline": "corrected", "sweep": "inconclusive"}
+    p = m.printed_complexity()
+    p["N_sgd"] = p["N_sgd"] ** 2  # squared N
+    r = m.check_complexity(p, "quick")
+    assert r.verdict.rejects_printed and _parts(r)["sweep"] == "inconclusive"
+
+
 def test_muon_printed_and_wrong_msign():
     assert m.check_muon(m.printed_muon(), "quick").verdict is Verdict.HOLDS
     p = m.printed_muon()

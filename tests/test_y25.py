@@ -160,7 +160,11 @@ def test_thm31_printed_and_variants():
 
 def test_cor31_printed_and_variants():
     r = m.check_cor31(m.printed_cor31(), "quick")
-    assert _parts(r) == {"sign": "sharpened", "ngd": "corrected"}
+    assert _parts(r) == {"sign": "sharpened", "ngd": "inconclusive"}  # unproved, not refuted
+    assert "4 d V_d/(T+2)" in r.evidence["ngd"]["provable_bound"]
+    p = m.printed_cor31()
+    p["bound_ngd"] = d_ / (1000 * (T_ + 1))  # 1000x too small: the simulated gap exceeds it
+    assert _parts(m.check_cor31(p, "quick"))["ngd"] == "fails"
     p = m.printed_cor31()
     p["bound_ngd"] = 4 * d_ / (T_ + 2)  # what thm21 does give (V_d < 1)
     assert _parts(m.check_cor31(p, "quick"))["ngd"] == "holds"
@@ -175,6 +179,8 @@ def test_cor31_printed_and_variants():
 def test_lemma41_printed_and_variants():
     r = m.check_lemma41(m.printed_lemma41(), "quick")
     assert _parts(r) == {"softmax": "sharpened", "quadratic": "corrected"}
+    assert r.evidence["quadratic"]["equality"]["status"] == "refuted"  # with a counterexample, not a failed simplify
+    assert "counterexample" in r.evidence["quadratic"]["equality"]
     p = m.printed_lemma41()
     p["quadratic_value"] = sp.Integer(2)
     p["lower_bound"] = d_
@@ -207,3 +213,42 @@ def test_loss_with_tiny_frequencies_matches_mpmath(d, tiny, scale, seed):
     f = u.loss(th, p)
     ref = _mp_loss(th, p)
     assert math.isfinite(f) and abs(f - ref) <= tol.FLOAT64_REL * abs(ref) + tol.FLOAT64_ABS * max(1.0, scale)
+
+
+def test_thm21_wrong_step_size_rejected():
+    t, lam = sp.Symbol("t"), sp.Symbol("lambda", positive=True)
+    p = m.printed_thm21()
+    p["eta"] = 1 / (lam * (t + 1) ** 2)  # a wrong schedule: the proof needs 2/(lambda (t+1))
+    r = m.check_thm21(p, "quick")
+    assert r.verdict.rejects_printed
+    assert r.evidence["eta_equality"]["status"] == "refuted"
+
+
+def test_thm21_reports_tightness_and_rejects_a_rejectable_factor():
+    r = m.check_thm21(m.printed_thm21(), "quick")
+    tight = r.evidence["tightness"]
+    assert 0 < tight["max gap/bound"] < 1 and tight["rejectable_factor"] > 1
+    p = m.printed_thm21()
+    p["bound"] = p["bound"] / (2 * tight["rejectable_factor"])  # twice the factor the data can reject
+    assert m.check_thm21(p, "quick").verdict is Verdict.FAILS
+
+
+def test_var_log_k_any_d_without_an_array():
+    for n in (10**12, 10**15):
+        v = u.var_log_k(n)  # used to allocate a length-d array (MemoryError)
+        assert math.isfinite(v) and abs(v - float(u.var_log_k_mp(n))) <= 1e-15 and 0.99 < v < 1
+    n = u.VAR_LOG_K_ARRAY_MAX_D
+    assert abs(u.var_log_k(n) - float(u.var_log_k_mp(n))) <= 1e-12  # both routes agree at the cutoff
+    assert abs(u.var_log_k(n + 1) - u.var_log_k(n)) < 1e-9
+
+
+def test_thm21_bound_rejects_bad_input():
+    with pytest.raises(ValueError, match="lam"):
+        u.thm21_bound(1.0, 0.0, 0.0, 10)
+    with pytest.raises(ValueError, match="L"):
+        u.thm21_bound(-1.0, 1.0, 0.0, 10)
+    with pytest.raises(ValueError, match="x0_norm"):
+        u.thm21_bound(1.0, 1.0, float("nan"), 10)
+    with pytest.raises(ValueError, match="T"):
+        u.thm21_bound(1.0, 1.0, 0.0, -1)
+    assert u.thm21_bound(1.0, 1.0, 0.0, 0) == pytest.approx(4.0)

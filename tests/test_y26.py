@@ -59,6 +59,17 @@ def test_noise_rejects_all_moments_finite():
     assert _parts(m.check_noise(p, "quick"))["moments"] == "fails"
 
 
+def test_noise_p_range_is_compared_with_measured_moments():
+    assert _parts(m.check_noise(m.printed_noise(), "quick"))["p_range"] == "holds"
+    p = m.printed_noise()
+    p["p_range"] = (0, 0.5)  # misses every p > 1 at which the moment is measured finite
+    r = m.check_noise(p, "quick")
+    assert _parts(r)["p_range"] == "corrected" and r.verdict.rejects_printed
+    p["p_range"] = (2, 1)
+    with pytest.raises(ValueError, match="p_range"):
+        m.check_noise(p, "quick")
+
+
 # ----------------------------------------------------------------------------- Y26.convergence
 def test_convergence_printed_holds():
     r = m.check_convergence(m.printed_convergence(), "quick")

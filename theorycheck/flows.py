@@ -203,20 +203,35 @@ def _softmax_cols(W: np.ndarray) -> np.ndarray:
     return special.softmax(W, axis=0)
 
 
+def _check_W_pi(W, pi) -> tuple[np.ndarray, np.ndarray]:
+    """``W`` a finite ``c x c`` matrix and ``pi`` a probability vector of length ``c``."""
+    pi = check_probability_vector(pi, "pi")
+    W = np.asarray(W, float)
+    if W.ndim != 2 or W.shape != (pi.size, pi.size):
+        raise ValueError(f"W: must be a c x c matrix with c = len(pi) = {pi.size}, got shape {W.shape}")
+    if not np.isfinite(W).all():
+        raise ValueError("W: must be finite (no NaN or inf)")
+    return W, pi
+
+
+def _loss_gradient(W: np.ndarray, pi: np.ndarray) -> np.ndarray:
+    return (_softmax_cols(W) - np.eye(W.shape[0])) * pi[None, :]
+
+
 def loss_gradient(W, pi) -> np.ndarray:
     """``grad L(W)`` for the simple setting: ``dL/dw_jk = pi_k (softmax(w^k)_j - 1[j=k])``
-    (``W`` is ``c x c``, column ``k`` holds the logits of the class-``k`` sample)."""
-    W = np.asarray(W, float)
-    S = _softmax_cols(W)
-    return (S - np.eye(W.shape[0])) * np.asarray(pi, float)[None, :]
+    (``W`` is ``c x c``, column ``k`` holds the logits of the class-``k`` sample; ``pi`` a
+    probability vector, else ValueError)."""
+    W, pi = _check_W_pi(W, pi)
+    return _loss_gradient(W, pi)
 
 
 def loss_hessian_diag_blocks(W, pi) -> np.ndarray:
     """Hessian of ``L`` w.r.t. each column ``w^k`` (it is block diagonal over columns):
-    array ``(c, c, c)``, block ``k`` = ``pi_k (diag(s) - s s^T)``, ``s = softmax(w^k)``."""
-    W = np.asarray(W, float)
+    array ``(c, c, c)``, block ``k`` = ``pi_k (diag(s) - s s^T)``, ``s = softmax(w^k)``
+    (``pi`` a probability vector, else ValueError)."""
+    W, pi = _check_W_pi(W, pi)
     S = _softmax_cols(W)
-    pi = np.asarray(pi, float)
     blocks = np.einsum("jk,ij->kij", S, np.eye(W.shape[0])) - np.einsum("ik,jk->kij", S, S)
     return blocks * pi[:, None, None]
 
@@ -283,7 +298,7 @@ def solve_full_gradient_flow(t_eval, pi, *, W0=None, rtol: float = tol.ODE_RTOL,
     W0 = np.zeros((c, c)) if W0 is None else np.asarray(W0, float).reshape(c, c)
 
     def rhs(s, y):
-        return -math.exp(s) * loss_gradient(y.reshape(c, c), pi).ravel()
+        return -math.exp(s) * _loss_gradient(y.reshape(c, c), pi).ravel()
 
     sol = solve_ivp(rhs, (0.0, float(s_eval[-1])), W0.ravel(), method=method, t_eval=s_eval, rtol=rtol, atol=atol)
     if not sol.success:  # pragma: no cover

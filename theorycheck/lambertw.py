@@ -23,6 +23,7 @@ import numpy as np
 from scipy import special
 
 from . import tolerances as tol
+from .validation import check_finite
 
 __all__ = [
     "wright_omega",
@@ -41,15 +42,19 @@ def wright_omega(y):
 
     Finite for every finite ``y``: ``omega(y) ~ e^y`` as ``y -> -inf`` (underflows to 0
     below ``y ~ -745``) and ``omega(y) = y - log y + O(log y / y)`` as ``y -> inf``.
+    NaN or infinite ``y`` raises ValueError.
     """
-    y = np.asarray(y, dtype=np.float64)
+    y = np.asarray(check_finite(y, "y"), dtype=np.float64)
     return np.real(special.wrightomega(y))
 
 
 def lambertw_exp_scaled(f, z):
-    """``W((1/z) exp(f/z))`` in float64 for ``z > 0``, as ``omega(f/z - log z)`` (no overflow)."""
-    f = np.asarray(f, dtype=np.float64)
+    """``W((1/z) exp(f/z))`` in float64 for ``z > 0``, as ``omega(f/z - log z)`` (no overflow).
+    ``f`` must be finite and ``z`` finite and > 0, else ValueError."""
+    f = np.asarray(check_finite(f, "f"), dtype=np.float64)
     z = np.asarray(z, dtype=np.float64)
+    if not np.isfinite(z).all() or (z <= 0).any():
+        raise ValueError(f"z: must be finite and > 0, got {z!r}")
     return wright_omega(f / z - np.log(z))
 
 
@@ -58,7 +63,11 @@ def hh08_delta(y):
 
     Uses ``delta = log1p(log(omega)/omega)`` with ``omega = W(e^y)`` (from
     ``omega + log omega = y``), accurate to a few ulps of ``delta`` even at ``y = 1e15``.
+    ``y`` must be finite and > 0, else ValueError.
     """
+    y = np.asarray(check_finite(y, "y"), dtype=np.float64)
+    if (y <= 0).any():
+        raise ValueError(f"y: must be > 0 (x = e^y > 1), got {y!r}")
     w = wright_omega(y)
     return np.log1p(np.log(w) / w)
 

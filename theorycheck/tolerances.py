@@ -80,8 +80,20 @@ HH08_FLOAT_SLACK = 1e-8
 #: golden-section search to ~1e-12 in log x) counts as sharp; farther above it, the
 #: verdict is "sharpened" with the computed supremum.
 HH08_SHARP_REL = 1e-6
+#: K24.thm3 half-loss times by brentq: xtol so small that only rtol stops the search, and
+#: rtol = 4 eps (scipy's minimum), so the root is located to float64 resolution and any
+#: formula-vs-root gap above a few ulps is real.
+HALF_LOSS_BRENTQ_XTOL = 1e-300
+HALF_LOSS_BRENTQ_RTOL = 4 * 2.220446049250313e-16
 
 # --- simulator / smoothness (theorycheck.sim, theorycheck.smoothness) -------------------------
+#: ext_discrete: steps after some class's loss fell below this are not compared: in float64
+#: the off-diagonal probabilities e^{b-a} underflow to 0 near 1e-308, after which the dense
+#: gradient is exactly 0 (sign(0) = 0 stops sign methods) while the exact recurrence moves on.
+DISCRETE_SATURATION_FLOOR = 1e-250
+#: ext_discrete (Adam eps -> 0): "the spread falls monotonically" allows a relative rise of
+#: this size between consecutive eps (rounding of a max-minus-min of O(1) losses: ~4500 ulps).
+DISCRETE_MONOTONE_REL = 1e-12
 #: A quantity claimed to be a first-order discretisation error (O(alpha pi)) must shrink by at
 #: least this factor when the step shrinks 10x (first order: 0.1; 0.2 leaves room for the
 #: second-order term at the steps used, and a quantity that does not vanish stays near 1).
@@ -153,6 +165,16 @@ T26_EXPONENT_ABS = 0.25
 #: T26.muon: agreement of msign from Newton-Schulz (converged) with the SVD (max abs entry);
 #: the cubic iteration converges quadratically, so it reaches float64 rounding.
 T26_MSIGN_AGREE = 1e-10
+#: Y25.lemma31: the approaching family s = (1/2 - e, 1/2 - e, ...) ends at e = 1e-6, where
+#: lambda_max and the ell_inf quadratic form lie O(e) below their sup; this allows a constant
+#: up to 10 in that O(e) (anything farther means the sup was not approached).
+Y25_APPROACH_ABS = 1e-5
+#: T26.muon: Newton-Schulz (cubic) is run until the singular values are within this of 1
+#: (a few ulps: the converged iterate must agree with the SVD to T26_MSIGN_AGREE).
+T26_NS_TARGET = 1e-15
+#: T26.muon: singular values of the 5-step quintic Muon iterate below this are the null
+#: space of G (numerically zero: rank-deficient test matrices), not part of the reported range.
+T26_SINGULAR_ZERO = 1e-8
 
 # X24 / Y26 (theorycheck.quadratics, theorycheck.heavytail, claims/x24.py, claims/y26.py)
 #: One-sided significance level for a rank (Spearman) correlation read as evidence that a

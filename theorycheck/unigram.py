@@ -116,9 +116,19 @@ def min_norm_inf(d: int, a: float = 1.0) -> float:
     return 0.5 * check_positive(a, "a") * math.log(d)
 
 
+#: above this d, :func:`var_log_k` uses the exact Hurwitz-zeta form (:func:`var_log_k_mp`) instead
+#: of a length-d array (8 MB at the cutoff)
+VAR_LOG_K_ARRAY_MAX_D = 10**6
+
+
 def var_log_k(d: int) -> float:
-    """``V_d = Var_{k ~ Unif[d]} log k`` in float64 (centred two-pass sum; any ``d >= 2``)."""
+    """``V_d = Var_{k ~ Unif[d]} log k`` in float64, for any integer ``d >= 2``: a centred two-pass
+    sum for ``d <= VAR_LOG_K_ARRAY_MAX_D``, above it the exact closed form of :func:`var_log_k_mp`
+    (``V_d = S_2/d - (S_1/d)^2`` with ``S_1 = log Gamma(d+1)``, ``S_2`` via Hurwitz zeta) rounded to
+    float, so no length-d array is ever allocated."""
     d = check_classes(d, "d", integer=True)
+    if d > VAR_LOG_K_ARRAY_MAX_D:
+        return float(var_log_k_mp(d))
     a = np.log(np.arange(1, d + 1, dtype=np.float64) / d)
     m = float(np.mean(a))
     return float(np.mean((a - m) ** 2))
@@ -166,8 +176,9 @@ def var_log_k_increments(dmax: int) -> np.ndarray:
     return n / (n + 1) * (x - m) ** 2 - V
 
 
-def nsd_wd(p, norm: str, T: int, lam: float, x0=None, record=None) -> dict:
-    """Run NSD-WD for ``T`` steps from ``x0`` (default 0) with ``eta_t = 2/(lam (t+1))``.
+def nsd_wd(p, norm: str, T: int, lam: float, x0=None, record=None, eta=None) -> dict:
+    """Run NSD-WD for ``T`` steps from ``x0`` (default 0) with ``eta_t = 2/(lam (t+1))``
+    (or ``eta_t = eta(t)`` when a callable ``eta`` is given; each value must be finite and >= 0).
 
     ``norm="inf"``: ``Delta_t = sign(grad f)``; ``norm="2"``: ``Delta_t = grad f/||grad f||_2``
     (``Delta_t = 0`` when the gradient is exactly 0). Returns ``{"t": steps recorded, "gap":
@@ -200,13 +211,27 @@ def nsd_wd(p, norm: str, T: int, lam: float, x0=None, record=None) -> dict:
         else:
             ng = float(np.linalg.norm(g))
             delta = g / ng if ng > 0 else np.zeros_like(g)
-        eta = 2.0 / (lam * (t + 1))
-        x = (1.0 - lam * eta) * x - eta * delta
+        if eta is None:
+            eta_t = 2.0 / (lam * (t + 1))
+        else:
+            eta_t = float(eta(t))
+            if not math.isfinite(eta_t) or eta_t < 0:
+                raise ValueError(f"eta: the step size at t = {t} must be finite and >= 0, got {eta_t!r}")
+        x = (1.0 - lam * eta_t) * x - eta_t * delta
     return {"t": np.array(out_t), "gap": np.array(out_gap), "x": x}
 
 
 def thm21_bound(L: float, lam: float, x0_norm: float, T):
-    """Y25.thm21's bound ``2 L (1 + B lam)^2 / (lam^2 (T + 2))``, ``B = max(1/lam, ||x_0||)``."""
+    """Y25.thm21's bound ``2 L (1 + B lam)^2 / (lam^2 (T + 2))``, ``B = max(1/lam, ||x_0||)``
+    (``L``, ``lam`` > 0, ``x0_norm`` >= 0, ``T`` >= 0, all finite; else ValueError)."""
+    L = check_positive(L, "L")
+    lam = check_positive(lam, "lam")
+    x0_norm = check_finite(x0_norm, "x0_norm")
+    if x0_norm < 0:
+        raise ValueError(f"x0_norm: must be >= 0, got {x0_norm!r}")
+    Ta = np.asarray(T, dtype=float)
+    if not np.isfinite(Ta).all() or (Ta < 0).any():
+        raise ValueError(f"T: must be finite and >= 0, got {T!r}")
     B = max(1.0 / lam, x0_norm)
     return 2.0 * L * (1.0 + B * lam) ** 2 / (lam**2 * (np.asarray(T, dtype=float) + 2.0))
 

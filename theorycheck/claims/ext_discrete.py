@@ -31,6 +31,7 @@ import math
 
 import numpy as np
 
+from .. import tolerances as tol
 from ..registry import claim
 from ..result import Result, Verdict, combine
 from ..tolerances import ASYMPTOTIC_REL, SIM_DIFFERS_REL, SIM_FIRST_ORDER_SHRINK, SIM_FLOAT64_REL
@@ -45,10 +46,8 @@ def _sym():
     return sp, alpha, pi, t, c, u
 
 
-#: Steps after some class's loss fell below this are not compared: in float64 the
-#: off-diagonal probabilities e^{b-a} underflow to 0 near 1e-308, after which the dense gradient
-#: is exactly 0 (sign(0) = 0 stops sign methods) while the exact recurrence keeps moving.
-SATURATION_FLOOR = 1e-250
+#: see tolerances.DISCRETE_SATURATION_FLOOR (float64 underflow of e^{b-a})
+SATURATION_FLOOR = tol.DISCRETE_SATURATION_FLOOR
 
 
 def _geometric_pi(c: int, span: float) -> np.ndarray:
@@ -332,7 +331,7 @@ def check_adam_eps(p, profile):
           "spread": out, "tolerance_abs_at_eps_0": SIM_FLOAT64_REL}
     # eps -> 0: below the smallest gradient scale (pi_min / c) the spread must fall monotonically to 0
     tail = [i for i, e in enumerate(eps_list) if e < pi.min() / c]
-    vanishes = all(all(s[tail[j + 1]] <= s[tail[j]] * (1 + 1e-12) for j in range(len(tail) - 1)) and s[-1] <= SIM_FLOAT64_REL
+    vanishes = all(all(s[tail[j + 1]] <= s[tail[j]] * (1 + tol.DISCRETE_MONOTONE_REL) for j in range(len(tail) - 1)) and s[-1] <= SIM_FLOAT64_REL
                    for s in out.values())
     default_i = eps_list.index(1e-8)
     default_dep = any(s[default_i] > SIM_DIFFERS_REL for s in out.values())

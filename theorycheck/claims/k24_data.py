@@ -192,9 +192,18 @@ def check_zipf(printed, profile):
     if worst_scaled > 1.0:  # the residual must respect the rigorous bound derived above
         parts["asymptotic"] = Result(Verdict.INCONCLUSIVE, "the sharp form does not match the exact values", "symbolic+numeric", ev_as)
     else:
+        from ..symcheck import prove_equal
+
         theta_ok = lim_ratio.is_finite and lim_ratio.is_positive
-        lim_ok = sp.simplify(lim_sharp - sp.sympify(printed["limit"])) == 0
-        if theta_ok and lim_ok:
+        unevaluated = any(x is not None and x.has(sp.Limit) for x in (lim_ratio, lim_sharp))
+        pl = None if unevaluated else prove_equal(lim_sharp, sp.sympify(printed["limit"]))
+        if pl is not None:
+            ev_as["limit_equality"] = pl.as_evidence()
+        lim_ok = pl is not None and pl.proved
+        if unevaluated or (theta_ok and pl is not None and not pl.proved and not pl.refuted):
+            parts["asymptotic"] = Result(Verdict.INCONCLUSIVE, "SymPy left a limit unevaluated or could not decide the "
+                                         "printed limit", "symbolic+numeric", ev_as)
+        elif theta_ok and lim_ok:
             exact_first = lim_deficit == 1
             corr = ("H(ceil(c/log(c)^2))/H(c) = (log c - 2 log log c + gamma)/(log c + gamma) + O(log(c)/c); in particular "
                     "it is ~ (log c - 2 log log c)/log c (ratio -> 1) and 1 - sum ~ 2 log log(c)/log(c); the convergence to 1 "
@@ -244,6 +253,25 @@ def check_zipf(printed, profile):
 # K24.A2.data
 # ------------------------------------------------------------------------------------------
 
+#: largest m for which check_data builds the data set (n = m 2^m rows, d = 1: 1 M rows at m = 16);
+#: above it c and n are counted group by group without allocating anything
+DATA_BUILD_MAX_M = 16
+#: largest m accepted at all (the per-group counts are exact Python integers of about m bits)
+DATA_COUNT_MAX_M = 4096
+
+
+def group_counts(m: int) -> dict:
+    """Exact ``c = sum_{j=1}^m 2^(j-1)`` and ``n = sum_{j=1}^m 2^(j-1) 2^(m-j+1)`` from the group
+    description (group ``j``: ``2^(j-1)`` classes of ``2^(m-j+1)`` samples), in O(m) integer
+    operations and no arrays, so it works for any ``1 <= m <= DATA_COUNT_MAX_M``."""
+    if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or not 1 <= m <= DATA_COUNT_MAX_M:
+        raise ValueError(f"m: must be an integer in [1, {DATA_COUNT_MAX_M}], got {m!r}")
+    m = int(m)
+    c = sum(2 ** (j - 1) for j in range(1, m + 1))
+    n = sum(2 ** (j - 1) * 2 ** (m - j + 1) for j in range(1, m + 1))
+    return {"c": c, "n": n}
+
+
 def printed_data():
     """Appendix A.2 as printed: formulas in m and the two stated variants (and table 1's m = 7)."""
     import sympy as sp
@@ -273,9 +301,17 @@ def check_data(printed, profile):
 
     msym = sp.Symbol("m", positive=True, integer=True)
     ms = sorted(set(printed["m_values"]) | set(printed["variants"]))
+    for m in ms:
+        if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or not 1 <= m <= DATA_COUNT_MAX_M:
+            raise ValueError(f"m_values: each m must be an integer in [1, {DATA_COUNT_MAX_M}], got {m!r}")
     counted = {}
     for m in ms:
+        m = int(m)
         d_default = (m + 1) * 2 ** m  # the paper *chooses* d; building X at m = 11 would take 4.4 GB
+        if m > DATA_BUILD_MAX_M:
+            counted[m] = {**group_counts(m), "d": d_default,
+                          "d_source": "(m+1) 2^m", "c,n_source": f"counted per group (m > {DATA_BUILD_MAX_M}: not built)"}
+            continue
         build_d = d_default if m <= 8 else 1
         data = datasets.heavy_tailed_labels(m, d=build_d, seed=0)
         X, y = data["X"], data["y"]

@@ -752,6 +752,9 @@ def _l6_limit(exponent, constant, profile: str) -> Result:
                                                "l = log(1 + 1/w); mpmath sequence", "sequence": seq,
           "monotone_approach": monotone, "printed_exponent": str(exponent),
           "limit_of_(pi t)^(-p) l": str(limp)}
+    if limp.has(sp.Limit):
+        return Result(Verdict.INCONCLUSIVE, f"SymPy left the limit of (pi t)^(-p) l unevaluated: {limp}", "symbolic",
+                      {**ev, "limit": str(limp)})
     if not (limp.is_finite and limp.is_positive):
         return Result(Verdict.CORRECTED, f"l is not Theta((pi t)^{exponent}): (pi t)^(-p) l -> {limp}", "symbolic+numeric",
                       {**ev, "counterexample": {"limit": str(limp)}},
@@ -759,11 +762,17 @@ def _l6_limit(exponent, constant, profile: str) -> Result:
     if not (close and monotone):
         return Result(Verdict.INCONCLUSIVE, "numeric sequence does not confirm the symbolic limit", "symbolic+numeric", ev)
     if constant is not None:
-        same = sp.simplify(sp.sympify(constant) - lim_c) == 0
-        if not same:
+        from ..symcheck import prove_equal
+
+        pr = prove_equal(sp.sympify(constant), lim_c)
+        ev["constant_equality"] = pr.as_evidence()
+        if pr.refuted:
             return Result(Verdict.CORRECTED, f"the constant is {lim_c}, not {constant}", "symbolic+numeric",
-                          {**ev, "counterexample": {"limit": str(lim_c), "claimed": str(constant)}},
+                          {**ev, "counterexample": {"limit": str(lim_c), "claimed": str(constant), **pr.counterexample}},
                           correction=f"pi_k t l_k(t) -> {lim_c} as t -> inf")
+        if not pr.proved:
+            return Result(Verdict.INCONCLUSIVE, f"could not decide whether the constant {constant} equals {lim_c}",
+                          "symbolic+numeric", ev)
         return Result(Verdict.HOLDS, f"pi t l(t) -> {lim_c}", "symbolic+numeric", ev)
     return Result(Verdict.SHARPENED, f"l = Theta(1/(pi t)) holds with the sharp constant: pi t l(t) -> {lim_c}",
                   "symbolic+numeric", ev,
@@ -943,13 +952,13 @@ def _half_times() -> dict:
         for p in (1.0, 1e-2, 1e-6):
             target = 0.5 * math.log(cc)
             tg = brentq(lambda x: gradient_flow_loss(x, p, cc) - target, 0.0, 1e3 * math.log(cc) / p + 10 / p,
-                        xtol=1e-300, rtol=4 * np.finfo(float).eps)
+                        xtol=tol.HALF_LOSS_BRENTQ_XTOL, rtol=tol.HALF_LOSS_BRENTQ_RTOL)
             formula = float(gf_half_loss_time(p, cc))
             worst = max(worst, abs(tg - formula) / formula)
             rows.append({"c": cc, "pi": p, "t_half_gf_formula": formula, "t_half_gf_root": tg,
                          "t_half_sf": float(sf_half_loss_time(cc))})
-        ts = brentq(lambda x: sign_flow_loss(x, cc) - 0.5 * math.log(cc), 0.0, 50.0, xtol=1e-300,
-                    rtol=4 * np.finfo(float).eps)
+        ts = brentq(lambda x: sign_flow_loss(x, cc) - 0.5 * math.log(cc), 0.0, 50.0,
+                    xtol=tol.HALF_LOSS_BRENTQ_XTOL, rtol=tol.HALF_LOSS_BRENTQ_RTOL)
         worst = max(worst, abs(ts - float(sf_half_loss_time(cc))) / ts)
     return {"gradient_flow": "t_half = ((c-1) log(1 + sqrt c) + sqrt c) / (c pi_k)  (~ log(c)/(2 pi_k))",
             "sign_flow": "t_half = (1/2) log(1 + sqrt c)  (no pi)",
@@ -980,6 +989,9 @@ def check_thm3(p, profile):
         parts["gradient_flow"] = Result(
             Verdict.SHARPENED, f"l_k(t) / ({gf_rate}) -> {lim_c}", "symbolic", {"limit": str(lim_c)},
             correction="gradient flow: l_k(t) ~ (c-1)/(c pi_k t) as t -> inf")
+    elif ratio.has(sp.Limit):
+        parts["gradient_flow"] = Result(Verdict.INCONCLUSIVE, f"SymPy left the limit unevaluated: {ratio}", "symbolic",
+                                        {"limit": str(ratio)})
     else:
         parts["gradient_flow"] = Result(Verdict.CORRECTED, f"l_k(t) / ({gf_rate}) -> {ratio}", "symbolic",
                                         {"limit": str(ratio), "counterexample": {"ratio_limit": str(ratio)}},
@@ -990,16 +1002,20 @@ def check_thm3(p, profile):
     for cc in (2, 3, 10, 1000):
         l_true = sp.log(1 + (cc - 1) * sp.exp(-2 * t))
         lims[cc] = sp.limit(l_true / sf_rate.subs(c, cc), t, sp.oo)
-    bad = {k: v for k, v in lims.items() if not (v.is_finite and v.is_positive)}
-    if not bad:
-        parts["sign_flow"] = Result(Verdict.HOLDS, f"l_k / ({sf_rate}) has a finite positive limit for c in {list(lims)}",
-                                    "symbolic", {"limits": lims})
-    else:
+    unevaluated = {k: v for k, v in lims.items() if v.has(sp.Limit)}
+    bad = {k: v for k, v in lims.items() if k not in unevaluated and not (v.is_finite and v.is_positive)}
+    if bad:
         k = next(iter(bad))
         parts["sign_flow"] = Result(
             Verdict.CORRECTED, f"sign flow: l_k(t)/({sf_rate}) -> {bad[k]} at c = {k}: the rate is e^(-2t), not e^(-ct)",
             "symbolic", {"limits": lims, "counterexample": {"c": k, "limit": str(bad[k])}},
             correction="sign flow: l_k(t) = log(1 + (c-1) e^{-2t}) = Theta(e^{-2t}), l_k ~ (c-1) e^{-2t}, for every pi_k")
+    elif unevaluated:
+        parts["sign_flow"] = Result(Verdict.INCONCLUSIVE, f"SymPy left the limit unevaluated at c in {list(unevaluated)}",
+                                    "symbolic", {"limits": {str(k): str(v) for k, v in lims.items()}})
+    else:
+        parts["sign_flow"] = Result(Verdict.HOLDS, f"l_k / ({sf_rate}) has a finite positive limit for c in {list(lims)}",
+                                    "symbolic", {"limits": lims})
     # dependence on pi
     tt = np.array([0.5, 5.0, 50.0])
     gf_dep = bool(np.max(np.abs(gradient_flow_loss(tt, 0.5, 10.0) - gradient_flow_loss(tt, 0.05, 10.0))) > 0)

@@ -303,9 +303,16 @@ def predicted_exponents(pr) -> dict:
     out = {}
     for name, ph in (("sparse", 1 / d), ("dense", sp.Integer(1))):
         r0 = sp.limit(ratio.subs(phi, ph), e, 0)
-        ex = sp.limit(sp.log(r0) / sp.log(d), d, sp.oo)
+        ex = None
+        # the ratio must tend to a finite positive function of d; otherwise (eps-dependent blow-up or
+        # collapse, an unevaluated Limit) the printed complexities predict no power of d: exponent None
+        if not r0.has(sp.Limit) and r0.is_finite is not False and r0 not in (sp.oo, -sp.oo, sp.zoo, sp.nan) and r0 != 0:
+            ex = sp.limit(sp.log(r0) / sp.log(d), d, sp.oo)
+            if not (ex.is_number and ex.is_finite):
+                ex = None
         out[name] = {"ratio_eps->0": str(r0), "exponent": ex}
-    out["headline"] = sp.limit(sp.log(pr["advantage_sparse"]) / sp.log(d), d, sp.oo)
+    hl = sp.limit(sp.log(pr["advantage_sparse"]) / sp.log(d), d, sp.oo)
+    out["headline"] = hl if (hl.is_number and hl.is_finite) else None
     return out
 
 
@@ -349,9 +356,30 @@ def check_complexity(p, profile):
     ev["predicted_from_printed"]["headline"] = str(pred["headline"])
     parts = {}
     # (a) the headline factor follows from the printed complexities
-    if sp_equal(pred["sparse"]["exponent"], pred["headline"]):
+    from ..symcheck import prove_equal
+
+    ex_s, hl = pred["sparse"]["exponent"], pred["headline"]
+    if ex_s is None or hl is None:
+        pe = None
+    else:
+        pe = prove_equal(ex_s, hl)
+        ev["headline_equality"] = pe.as_evidence()
+    if ex_s is None:
+        parts["headline"] = Result(Verdict.CORRECTED, f"the printed complexities give N_SGD/N_SignSGD -> "
+                                   f"{pred['sparse']['ratio_eps->0']} as eps -> 0 (sparse noise): no factor that is a "
+                                   f"power of d, so not {p['advantage_sparse']}", "symbolic",
+                                   {"counterexample": {"ratio_eps->0": pred["sparse"]["ratio_eps->0"]}},
+                                   correction=f"the printed complexities give N_SGD/N_SignSGD -> "
+                                              f"{pred['sparse']['ratio_eps->0']} as eps -> 0 under sparse noise "
+                                              "(phi = 1/d), not a factor that is a power of d")
+    elif hl is None:
+        parts["headline"] = Result(Verdict.INCONCLUSIVE, f"the printed advantage {p['advantage_sparse']} is not a power "
+                                   "of d that SymPy could read off", "symbolic", {})
+    elif pe.proved:
         parts["headline"] = Result(Verdict.HOLDS, f"printed complexities give N_SGD/N_SignSGD -> {pred['sparse']['ratio_eps->0']} "
                                    "(sparse) and 1 (dense) as eps -> 0", "symbolic", {})
+    elif not pe.refuted:
+        parts["headline"] = Result(Verdict.INCONCLUSIVE, f"could not decide whether exponent {ex_s} equals {hl}", "symbolic", {})
     else:
         parts["headline"] = Result(Verdict.CORRECTED, f"the printed complexities give a factor {pred['sparse']['ratio_eps->0']} "
                                    f"(sparse noise), not {p['advantage_sparse']}", "symbolic", {},
@@ -360,7 +388,9 @@ def check_complexity(p, profile):
     reached = all(r["reached"] for reg in ("sparse", "dense") for r in sw[reg]["rows"])
     ok = []
     for reg in ("sparse", "dense"):
-        ok.append(abs(sw[reg]["exponent"] - float(pred[reg]["exponent"])) <= tol_e)
+        ex = pred[reg]["exponent"]
+        # no numeric predicted exponent (see predicted_exponents): nothing to compare -> inconclusive
+        ok.append(ex is not None and ex.is_number and abs(sw[reg]["exponent"] - float(ex)) <= tol_e)
     msg = (f"measured exponent of d in N_SGD/N_SignSGD: sparse {sw['sparse']['exponent']:.3f} (printed predicts "
            f"{pred['sparse']['exponent']}), dense {sw['dense']['exponent']:.3f} (predicts {pred['dense']['exponent']})")
     if reached and all(ok):
@@ -372,11 +402,6 @@ def check_complexity(p, profile):
     r = combine(parts)
     r.evidence.update(ev)
     return r
-
-
-def sp_equal(a, b) -> bool:
-    sp = _sp()
-    return sp.simplify(sp.sympify(a) - sp.sympify(b)) == 0
 
 
 # ----------------------------------------------------------------------------------------------
@@ -450,11 +475,11 @@ def check_muon(p, profile):
         claimed = p["msign"](U[:, keep], S[keep], Vt[keep])
         ref = s.msign_svd(G)
         smin = float(S[keep][-1] / np.linalg.norm(G))
-        steps = s.ns_steps_needed(smin, 1e-15) + 2
+        steps = s.ns_steps_needed(smin, tol.T26_NS_TARGET) + 2
         ns = s.msign_newton_schulz(G, steps=steps, coeffs="cubic")
         quint = s.msign_newton_schulz(G, steps=5, coeffs="muon")
         sq = np.linalg.svd(quint, compute_uv=False)
-        sq = sq[sq > 1e-8]
+        sq = sq[sq > tol.T26_SINGULAR_ZERO]
         e_ns = float(np.max(np.abs(ns - ref)))
         e_cl = float(np.max(np.abs(claimed - ns)))
         # duality behind the ell_1 -> nuclear-norm transfer: <G, msign G> = ||G||_*

@@ -190,6 +190,36 @@ def check_noise(printed, profile):
         parts["moments"] = Result(Verdict.FAILS, "finiteness of the p-th moment is decided by p < tail index", "numeric", ev)
     else:
         parts["moments"] = Result(Verdict.INCONCLUSIVE, "moment growth does not follow the tail index", "numeric", ev)
+    # (1b) the printed range of p against the measured finite-moment orders. The noises here have
+    # tail index 1.5 in (1, 2] (the paper's class); the condition must be satisfiable for them at
+    # some p > 1 (p > 1 so that E||g - grad f|| is finite and the noise has a mean), so the
+    # printed range must contain an order p > 1 measured finite for every family.
+    pr = printed["p_range"]
+    try:
+        a, b = (float(v) for v in pr)
+    except (TypeError, ValueError):
+        raise ValueError(f"p_range: must be a pair (lower, upper) of numbers, got {pr!r}") from None
+    if not (0 <= a < b):
+        raise ValueError(f"p_range: need 0 <= lower < upper, got {pr!r}")
+    fin_orders = sorted({float(k.rsplit("_p", 1)[1]) for k, g in growth.items()
+                         if all(g2["finite_measured"] for k2, g2 in growth.items()
+                                if k2.rsplit("_p", 1)[1] == k.rsplit("_p", 1)[1])})
+    covered = [q for q in fin_orders if q > 1 and a < q <= b]
+    ev = {"printed_p_range": [a, b], "orders_measured_finite_for_every_family": fin_orders,
+          "covered_orders_above_1": covered, "tail_indices": sorted({g["tail_index"] for g in growth.values()}),
+          "criterion": "the printed (lower, upper] must contain an order p > 1 whose moment is measured finite for "
+                       "every heavy-tailed family (tail index 1.5); p <= 1 gives no finite mean"}
+    if covered:
+        parts["p_range"] = Result(Verdict.HOLDS, f"the printed range contains p = {covered[0]}, measured finite for every "
+                                  "family", "numeric", ev)
+    elif any(q > 1 for q in fin_orders):
+        parts["p_range"] = Result(Verdict.CORRECTED,
+                                  f"the printed range ({a:g}, {b:g}] misses every order p > 1 measured finite "
+                                  f"({[q for q in fin_orders if q > 1]}) for noise of tail index 1.5",
+                                  "numeric", ev, correction="the condition is meant for p in (1, 2]; for tail index "
+                                  "alpha in (1, 2] it holds exactly for p < alpha")
+    else:
+        parts["p_range"] = Result(Verdict.INCONCLUSIVE, "no order p > 1 was measured finite", "numeric", ev)
     # (2) the relation on the regression problem
     q_claim = float(sp.sympify(printed["grad_exponent"]).subs(sp.Symbol("p", positive=True), p_num))
     qs = np.round(np.arange(0.5, 3.0001, 0.01), 2)
