@@ -13,7 +13,7 @@ import sympy as sp
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "my_claims.py"
-README = ROOT / "docs" / "readme" / "report.md"
+README = ROOT / "README.md"
 
 
 def _verify(*args, env=None, cwd=ROOT):
@@ -24,7 +24,7 @@ def _verify(*args, env=None, cwd=ROOT):
 def test_readme_contains_the_example_verbatim():
     text = README.read_text(encoding="utf-8")
     blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
-    assert EXAMPLE.read_text(encoding="utf-8") in blocks, "docs/readme/report.md must quote examples/my_claims.py verbatim"
+    assert EXAMPLE.read_text(encoding="utf-8") in blocks, "README.md must quote examples/my_claims.py verbatim"
 
 
 def test_example_runs_from_the_command_line():
