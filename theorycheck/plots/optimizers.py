@@ -18,7 +18,8 @@ def _group_panels(plt, traj, names, title):
     G = traj.group_loss.shape[2]
     cols = min(4, len(names) + 1)
     rows = int(np.ceil((len(names) + 1) / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 2.6 * rows), sharey=True, squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 3.0 * rows), sharey=True, squeeze=False)
+    fig.subplots_adjust(hspace=0.55, wspace=0.15)
     axes = axes.ravel()
     t = np.arange(traj.loss.shape[0])
     cmap = plt.get_cmap("viridis")
