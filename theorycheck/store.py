@@ -37,7 +37,6 @@ import os
 import re
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -344,7 +343,7 @@ def run_with_store(
     :class:`~theorycheck.runner.Crash`; crashes are not stored. ``progress`` is a
     :class:`~theorycheck.progress.Progress`-like object (``plan``, ``start``, ``done``, ``close``).
     """
-    from .runner import Crash
+    from .runner import Crash, run_claims
 
     claims = list(claims)
     found: dict[str, Outcome] = {}
@@ -360,31 +359,26 @@ def run_with_store(
     if progress is not None:
         est = {c.id: (store.past_seconds(c.id, profile) if store is not None else None) for c in todo}
         progress.plan(len(claims), len(claims) - len(todo), est)
-    out: list = []
-    try:
-        for c in claims:
-            if c.id in found:
-                out.append(found[c.id])
-                continue
-            if progress is not None:
-                progress.start(c.id)
-            t0 = time.perf_counter()
-            try:
-                o = c.run(profile)
-                o.cached = False  # type: ignore[attr-defined]
-            except KeyboardInterrupt:
-                raise
-            except Exception as e:  # noqa: BLE001 - recorded like runner.run_claims does
-                o = Crash(c, e, time.perf_counter() - t0)
-            if store is not None and not isinstance(o, Crash):
+    def on_start(c: Claim) -> None:
+        if progress is not None:
+            progress.start(c.id)
+
+    def on_done(o) -> None:
+        # store each outcome as soon as it exists: an interruption loses only the check in flight
+        if not isinstance(o, Crash):
+            o.cached = False  # type: ignore[attr-defined]
+            if store is not None:
                 try:
                     store.put(o, profile)
                 except OSError as e:  # an unwritable store costs the reuse, never the result
-                    print(f"theorycheck: could not store {c.id} in {store.root}: {e}", file=sys.stderr)
-            out.append(o)
-            if progress is not None:
-                progress.done(c.id, o.seconds)
+                    print(f"theorycheck: could not store {o.claim.id} in {store.root}: {e}", file=sys.stderr)
+        if progress is not None:
+            progress.done(o.claim.id, o.seconds)
+
+    try:
+        ran = run_claims(todo, profile=profile, on_start=on_start, on_done=on_done)
     finally:
         if progress is not None:
             progress.close()
-    return out
+    by_id = {**found, **{o.claim.id: o for o in ran}}
+    return [by_id[c.id] for c in claims]
