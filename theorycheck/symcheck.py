@@ -132,6 +132,7 @@ def _numeric_probe(expr: sp.Expr, *, points, samples: int, seed: int) -> Proof:
     pts += [{s: _sample_value(s, rng) for s in syms} for _ in range(samples)]
     worst = 0.0
     residual_str = _short(expr)
+    terms = sp.Add.make_args(sp.expand(expr))  # the same for every point: expand once
     for pt in pts:
         sub = {k: v for k, v in pt.items()}
         with mpmath.workdps(tol.MP_DPS):
@@ -140,7 +141,6 @@ def _numeric_probe(expr: sp.Expr, *, points, samples: int, seed: int) -> Proof:
             except (TypeError, ValueError):
                 continue
             # scale: the magnitude of the terms, so that the residual is relative
-            terms = sp.Add.make_args(sp.expand(expr))
             try:
                 scale = max(abs(complex(sp.N(t.subs(sub), 20))) for t in terms)
             except (TypeError, ValueError):
