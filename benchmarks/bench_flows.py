@@ -1,4 +1,4 @@
-"""Benchmarks of theorycheck.flows, measured in one run and printed as ratios.
+"""Benchmarks of theorycheck.models.flows, measured in one run and printed as ratios.
 
 1. Throughput of the vectorized float64 closed form (Wright omega) over an mpmath loop
    (mpmath.lambertw at 50 digits) on the same 10^4 points; maximum relative error on
@@ -31,7 +31,7 @@ def _best(fn, repeat=3):
 
 
 def bench_closed_form(n: int = 10_000, seed: int = 0) -> dict:
-    from theorycheck.flows import gradient_flow_loss, gradient_flow_loss_mp
+    from theorycheck.models.flows import gradient_flow_loss, gradient_flow_loss_mp
 
     rng = np.random.default_rng(seed)
     # typical points: c in [2, 1e6], pi in [1e-6, 1], t in [1e-3, 1e9] (log-uniform)
@@ -48,8 +48,8 @@ def bench_closed_form(n: int = 10_000, seed: int = 0) -> dict:
 
 
 def bench_curves(c: int = 100_000, n_t: int = 200) -> dict:
-    from theorycheck.datasets import zipf_frequencies
-    from theorycheck.flows import gradient_flow_loss, solve_reduced_gradient_flow
+    from theorycheck.models.datasets import zipf_frequencies
+    from theorycheck.models.flows import gradient_flow_loss, solve_reduced_gradient_flow
 
     pi = zipf_frequencies(c)
     t = np.concatenate([[0.0], np.geomspace(1e-2, 1e8, n_t - 1)])

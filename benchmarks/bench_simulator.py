@@ -23,7 +23,12 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from theorycheck.sim.problems import SimpleImbalanced, heavy_tailed_problem, resolve_device, resolve_dtype  # noqa: E402
+from theorycheck.sim.problems import (  # noqa: E402
+    SimpleImbalanced,
+    heavy_tailed_problem,
+    resolve_device,
+    resolve_dtype,
+)
 from theorycheck.sim.run import simulate  # noqa: E402
 
 

@@ -27,8 +27,8 @@ def _best(f, reps=3):
 def main() -> int:
     import torch
 
-    from theorycheck import datasets
-    from theorycheck import smoothness as sm
+    from theorycheck.models import datasets
+    from theorycheck.models import smoothness as sm
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--device", default="auto")

@@ -1,8 +1,7 @@
 """My paper, Lemma 1: for all x > 0, log(x) <= x - 1.  Run: theorycheck verify --claims examples/my_claims.py"""
 import sympy as sp
 
-from theorycheck.registry import claim
-from theorycheck.result import Result, Verdict
+from theorycheck import Result, Verdict, claim
 
 x = sp.Symbol("x", positive=True)
 

@@ -10,7 +10,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 
 def main(prefixes: list[str]) -> int:
-    from theorycheck import registry, runner
+    from theorycheck.core import registry, runner
 
     profile = "full" if "--full" in sys.argv[1:] else "quick"
     results = runner.run_claims(registry.select(prefixes), profile=profile)

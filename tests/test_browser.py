@@ -17,9 +17,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
 from test_report import fixture_claims, fixture_outcomes, tiny_png
-from theorycheck import registry, report
+
+from theorycheck.app import report
+from theorycheck.core import registry
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.browser

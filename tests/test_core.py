@@ -7,9 +7,9 @@ import sys
 import pytest
 import sympy as sp
 
-from theorycheck import registry, validation
-from theorycheck.result import Result, Verdict, combine, jsonable
-from theorycheck.symcheck import prove_equal, prove_zero
+from theorycheck.core import registry, validation
+from theorycheck.core.result import Result, Verdict, combine, jsonable
+from theorycheck.core.symcheck import prove_equal, prove_zero
 
 
 def test_result_refuses_misleading_results():
@@ -107,8 +107,8 @@ def test_cli_unknown_claim_is_an_error():
 def test_user_claim_file(tmp_path):
     f = tmp_path / "mine.py"
     f.write_text(
-        "from theorycheck.registry import claim\n"
-        "from theorycheck.result import Result, Verdict\n"
+        "from theorycheck.core.registry import claim\n"
+        "from theorycheck.core.result import Result, Verdict\n"
         "@claim('USER.t1', source='me', statement='1+1=2', printed=2)\n"
         "def t1(p, profile):\n"
         "    return Result(Verdict.HOLDS if 1 + 1 == p else Verdict.INCONCLUSIVE, 'computed 1+1', 'exact')\n"

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from theorycheck.executor import InProcessExecutor, get_executor
+from theorycheck.core.executor import InProcessExecutor, get_executor
 
 
 def gd_loss_after(point):
@@ -17,7 +17,7 @@ GRID = [(a, p, t) for a in (0.1, 0.5, 1.9) for p in (1e-3, 0.1, 0.9) for t in (1
 
 
 def test_dask_executor_needs_exactly_one_target():
-    from theorycheck.dask_executor import DaskExecutor
+    from theorycheck.core.dask_executor import DaskExecutor
 
     with pytest.raises(ValueError, match="^executor:"):
         DaskExecutor()
@@ -29,7 +29,7 @@ def test_dask_executor_needs_exactly_one_target():
 
 def test_sweep_on_local_cluster_matches_in_process():
     distributed = pytest.importorskip("distributed", reason="dask[distributed] not installed (optional extra 'dask')")
-    from theorycheck.dask_executor import DaskExecutor
+    from theorycheck.core.dask_executor import DaskExecutor
 
     expected = InProcessExecutor().map(gd_loss_after, GRID)
     assert all(math.isfinite(v) for v in expected)
@@ -49,7 +49,7 @@ def test_sweep_on_local_cluster_matches_in_process():
 
 def test_task_error_propagates():
     distributed = pytest.importorskip("distributed", reason="dask[distributed] not installed (optional extra 'dask')")
-    from theorycheck.dask_executor import DaskExecutor
+    from theorycheck.core.dask_executor import DaskExecutor
 
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cl:
         with DaskExecutor(cluster=cl) as ex:

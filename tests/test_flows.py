@@ -1,4 +1,4 @@
-"""theorycheck.flows and theorycheck.lambertw: closed forms, routes, extremes, bad input."""
+"""theorycheck.models.flows and theorycheck.models.lambertw: closed forms, routes, extremes, bad input."""
 
 import math
 
@@ -8,9 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from theorycheck import flows, lambertw
-from theorycheck import tolerances as tol
-
+from theorycheck.core import tolerances as tol
+from theorycheck.models import flows, lambertw
 
 # --- Lambert W kernels -------------------------------------------------------------------
 

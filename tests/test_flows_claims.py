@@ -1,10 +1,14 @@
 """K24.lemma4-7, HH08.lambertw, K24.thm3: verdicts on the printed statements, and wrong
 variants (flipped sign, wrong constant, wrong exponent) that the checks must reject."""
 
+from types import SimpleNamespace
+
 import sympy as sp
 
-from theorycheck.claims import k24_flows as m
-from theorycheck.result import Verdict
+from theorycheck.claims.k24 import _flows_common, hh08, lemmas4_5, theorem3
+from theorycheck.core.result import Verdict
+
+m = SimpleNamespace(**{**vars(_flows_common), **vars(lemmas4_5), **vars(hh08), **vars(theorem3)})  # k24's claim modules as one namespace
 
 t, pi, c = sp.symbols("t pi c", positive=True)
 a, b = sp.symbols("a b", real=True)

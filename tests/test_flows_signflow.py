@@ -1,11 +1,11 @@
-"""theorycheck.signflow: event-driven sign flow (switches, sliding) against exact solutions and
+"""theorycheck.models.signflow: event-driven sign flow (switches, sliding) against exact solutions and
 discrete sign descent."""
 
 import numpy as np
 import pytest
 
-from theorycheck import flows, signflow
-from theorycheck import tolerances as tol
+from theorycheck.core import tolerances as tol
+from theorycheck.models import flows, signflow
 
 
 def _quad(A, m):

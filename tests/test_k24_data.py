@@ -4,9 +4,9 @@ import mpmath
 import pytest
 import sympy as sp
 
-from theorycheck import tolerances as tol
-from theorycheck.claims import k24_data as m
-from theorycheck.result import Verdict
+from theorycheck.claims.k24 import data as m
+from theorycheck.core import tolerances as tol
+from theorycheck.core.result import Verdict
 
 c = sp.Symbol("c", positive=True)
 
@@ -111,7 +111,7 @@ def test_data_large_printed_m_is_counted_not_built():
 
 
 def test_group_counts_match_built_data_and_reject_bad_m():
-    from theorycheck import datasets
+    from theorycheck.models import datasets
 
     for mm in (1, 5, 9):
         assert m.group_counts(mm) == {k: v for k, v in datasets.heavy_tailed_counts(mm).items() if k in ("c", "n")}

@@ -2,8 +2,8 @@
 
 import sympy as sp
 
-from theorycheck.claims import k24_sec31 as m
-from theorycheck.result import Verdict
+from theorycheck.claims.k24 import section31 as m
+from theorycheck.core.result import Verdict
 
 CHECK = m.check_sec31
 

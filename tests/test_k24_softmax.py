@@ -1,12 +1,16 @@
 """K24.eq4, K24.H1, K24.prop2.init, K24.prop2.train: the printed statements, and wrong
 variants (flipped signs, wrong constants, wrong exponents) the checks must reject."""
 
+from types import SimpleNamespace
+
 import pytest
 
-from theorycheck import softmax_symbolic as S
-from theorycheck import tolerances as tol
-from theorycheck.claims import k24_softmax as m
-from theorycheck.result import Verdict
+from theorycheck.claims.k24 import _softmax_common, gradients, proposition2
+from theorycheck.core import tolerances as tol
+from theorycheck.core.result import Verdict
+from theorycheck.models import softmax_symbolic as S
+
+m = SimpleNamespace(**{**vars(_softmax_common), **vars(gradients), **vars(proposition2)})  # k24's claim modules as one namespace
 
 _, SYM = m._sym()
 p_k, p_j, delta, c, pi_k, p = (SYM[k] for k in ("p_k", "p_j", "delta", "c", "pi_k", "p"))
@@ -149,7 +153,7 @@ def test_prop2_train_true_gradient_condition_and_tiny_c_threshold():
 
 
 def test_prop2_plot(tmp_path):
-    from theorycheck import plots
+    from theorycheck.app import plots
 
     files = plots.make("k24_prop2", tmp_path, "quick")
     assert len(files) == 1 and files[0].stat().st_size > 1000

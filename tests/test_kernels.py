@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from theorycheck import kernels as K
-from theorycheck import tolerances as tol
+from theorycheck.core import tolerances as tol
+from theorycheck.models import kernels as K
 
 torch = pytest.importorskip("torch")
 

@@ -37,7 +37,7 @@ def test_example_runs_from_the_command_line():
 
 @pytest.fixture(scope="module")
 def lemma():
-    from theorycheck import registry
+    from theorycheck.core import registry
 
     registry.load_file(EXAMPLE)
     return registry.get("MY.lemma1")
@@ -61,8 +61,7 @@ def test_entry_point_group_is_discovered(tmp_path):
     (site / "tc_ep_demo-0.1.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: tc-ep-demo\nVersion: 0.1\n")
     (site / "tc_ep_demo-0.1.dist-info" / "entry_points.txt").write_text("[theorycheck.claims]\ndemo = tc_ep_demo\n")
     (site / "tc_ep_demo.py").write_text(textwrap.dedent("""
-        from theorycheck.registry import claim
-        from theorycheck.result import Result, Verdict
+        from theorycheck import Result, Verdict, claim
 
         @claim("EPDEMO.sum", source="a plug-in package", statement="1 + 2 = 3", printed=3)
         def check(printed, profile):

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from theorycheck import cli, report
-from theorycheck.registry import Claim
-from theorycheck.result import Result, Verdict
+from theorycheck.app import cli, report
+from theorycheck.core.registry import Claim
+from theorycheck.core.result import Result, Verdict
 
 
 def tiny_png(path: Path, w: int = 24, h: int = 16) -> Path:
@@ -181,7 +181,7 @@ def test_figures_found_generically(tmp_path):
 
 
 def test_cli_report_from_results_covers_every_registered_claim(tmp_path):
-    from theorycheck import registry
+    from theorycheck.core import registry
 
     res = tmp_path / "r.json"
     assert cli.main(["verify", "--only", "K24.sec31", "--json", str(res), "--store", str(tmp_path / "s")]) == 0

@@ -5,9 +5,8 @@ code (source hash), statement and source. Regenerate both with `theorycheck docs
 import json
 from pathlib import Path
 
-
-from theorycheck import docsgen
-from theorycheck.registry import Claim
+from theorycheck.app import docsgen
+from theorycheck.core.registry import Claim
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,7 +23,7 @@ def test_claims_doc_is_current():
 
 
 def _fake_results(claims):
-    from theorycheck.store import source_hash
+    from theorycheck.core.store import source_hash
 
     return {"profile": "quick", "claims": [
         {"id": c.id, "source": c.source, "statement": c.statement, "verdict": "holds", "method": "exact",

@@ -7,13 +7,17 @@ import numpy as np
 import pytest
 import torch
 
+from theorycheck.core.tolerances import FLOAT64_ABS, FLOAT64_REL, SIM_FLOAT64_REL
 from theorycheck.sim import optimizers as O
 from theorycheck.sim import problems as P
 from theorycheck.sim.metrics import group_mass, mass_groups
-from theorycheck.sim.reduced import gradient_flow_loss, gd_u_recurrence, simulate_reduced
+from theorycheck.sim.reduced import (
+    gd_u_recurrence,
+    gradient_flow_loss,
+    simulate_reduced,
+)
 from theorycheck.sim.run import block_stats, simulate
 from theorycheck.sim.sweep import select_steps, sweep
-from theorycheck.tolerances import FLOAT64_ABS, FLOAT64_REL, SIM_FLOAT64_REL
 
 
 def _autograd_reference(problem, params):
@@ -264,7 +268,8 @@ def test_cuda_matches_cpu():
     np.testing.assert_allclose(a.loss, b.loss, rtol=1e-9)
 
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st
 
 
 @settings(max_examples=15, deadline=None)
@@ -306,7 +311,7 @@ def test_sweep_tasks_are_picklable_and_run_through_any_executor():
     import pickle
     from concurrent.futures import ThreadPoolExecutor
 
-    from theorycheck.executor import get_executor
+    from theorycheck.core.executor import get_executor
     from theorycheck.sim.sweep import SweepTask, run_task, sweep_runs
 
     spec = P.ProblemSpec("heavy_tailed", {"m": 3, "d": 8}, device="cpu")
@@ -343,7 +348,7 @@ def test_objective_fn_gives_autograd_gradients_and_hvps():
 
 
 def test_problem_specs_build_every_kind():
-    from theorycheck.datasets import zipf_frequencies
+    from theorycheck.models.datasets import zipf_frequencies
 
     z = P.ProblemSpec("zipf", {"c": 6, "alpha": 1.5}, device="cpu").with_seed(3).build()
     np.testing.assert_allclose(z.pi, zipf_frequencies(6, 1.5))

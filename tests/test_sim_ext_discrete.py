@@ -2,8 +2,8 @@
 
 import sympy as sp
 
-from theorycheck.claims import ext_discrete as m
-from theorycheck.result import Verdict
+from theorycheck.claims.ext import discrete as m
+from theorycheck.core.result import Verdict
 
 
 def _parts(res):

@@ -4,8 +4,8 @@ always rejected. The quick-profile reproductions themselves are the slow tests."
 
 import pytest
 
-from theorycheck.claims import k24_empirical as K
-from theorycheck.result import Verdict
+from theorycheck.claims.k24 import empirical as K
+from theorycheck.core.result import Verdict
 
 CHECKS = {
     "K24.fig4": (K.check_fig4, K.printed_fig4),

@@ -1,4 +1,4 @@
-"""theorycheck.smoothness: every estimator against the exact value on small problems."""
+"""theorycheck.models.smoothness: every estimator against the exact value on small problems."""
 
 import itertools
 import math
@@ -9,8 +9,9 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from theorycheck import smoothness as sm
-from theorycheck import tolerances as tol
+from theorycheck.core import tolerances as tol
+from theorycheck.models import smoothness as sm
+from theorycheck.sim.paths import from_sim, sim_path
 
 
 def _pb(n=8, d=3, c=4, bias=True, shift=0.0, seed=0, scale=1.0):
@@ -211,8 +212,8 @@ def test_sim_path_is_gd_on_the_same_loss_and_from_sim_checks_weights():
     rng = np.random.default_rng(1)
     X, y = rng.random((10, 4)), np.array([0, 1, 2] * 3 + [0])
     lin = LinearSoftmax(X, y, c=3, device="cpu")
-    pb = sm.from_sim(lin)
-    snaps = sm.sim_path(lin, "GD", 0.5, 20, [0, 20])
+    pb = from_sim(lin)
+    snaps = sim_path(lin, "GD", 0.5, 20, [0, 20])
     assert [s for s, _ in snaps] == [0, 20]
     assert float(pb.params(snaps[0][1]).abs().max()) == 0.0
     Wt = pb.zeros()
@@ -220,7 +221,7 @@ def test_sim_path_is_gd_on_the_same_loss_and_from_sim_checks_weights():
         Wt = Wt - 0.5 * sm.gradient(pb, Wt)
     assert torch.allclose(pb.params(snaps[1][1]), Wt, rtol=1e-9, atol=1e-12)
     with pytest.raises(ValueError, match="lin:"):
-        sm.from_sim(LinearSoftmax(X, y, c=3, omega=[0.5, 0.25, 0.25], device="cpu"))
+        from_sim(LinearSoftmax(X, y, c=3, omega=[0.5, 0.25, 0.25], device="cpu"))
 
 
 def test_diag_block_traces_shared_by_sim_block_stats():
@@ -231,7 +232,7 @@ def test_diag_block_traces_shared_by_sim_block_stats():
     rng = np.random.default_rng(2)
     X, y = rng.standard_normal((12, 3)), np.array([0, 1, 2, 3] * 3)
     lin = LinearSoftmax(X, y, c=4, device="cpu")
-    pb = sm.from_sim(lin)
+    pb = from_sim(lin)
     W, b = torch.as_tensor(rng.standard_normal((4, 3))), torch.as_tensor(rng.standard_normal(4))
     for diag, variant in (("x2", "correct"), ("x", "released_script")):
         st = block_stats(lin, {"W": W, "b": b}, hessian_diag=diag)

@@ -1,12 +1,16 @@
 """EXT.smoothness.* and K24.H1.fig8: the statements as registered, and wrong variants the
 checks must reject."""
 
+from types import SimpleNamespace
+
 import sympy as sp
 
-from theorycheck import registry
-from theorycheck.claims import ext_smoothness as m
-from theorycheck.claims import k24_h1_fig8 as f8
-from theorycheck.result import Verdict
+from theorycheck.claims.ext import smoothness, smoothness_l11
+from theorycheck.claims.k24 import hessian_fig8 as f8
+from theorycheck.core import registry
+from theorycheck.core.result import Verdict
+
+m = SimpleNamespace(**{**vars(smoothness_l11), **vars(smoothness)})  # ext's smoothness claim modules as one namespace
 
 
 def _parts(res):

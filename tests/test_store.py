@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from theorycheck import registry, store as st
-from theorycheck.progress import Progress, fmt_seconds, track
-from theorycheck.registry import Claim
-from theorycheck.result import Result, Verdict
+from theorycheck.core import registry
+from theorycheck.core import store as st
+from theorycheck.core.progress import Progress, fmt_seconds, track
+from theorycheck.core.registry import Claim
+from theorycheck.core.result import Result, Verdict
 
 CALLS: dict[str, int] = {}
 
@@ -56,7 +57,7 @@ def test_reuse_and_fresh(tmp_path):
 
 
 def test_crash_is_not_stored(tmp_path):
-    from theorycheck.runner import Crash
+    from theorycheck.core.runner import Crash
 
     c = _claim("TSTORE.crash", check=_crashing_check)
     for _ in range(2):
@@ -68,7 +69,7 @@ def test_crash_is_not_stored(tmp_path):
 
 def test_key_follows_the_source_of_the_claims_code(tmp_path, monkeypatch):
     mod = tmp_path / "tc_store_usermod.py"
-    body = "from theorycheck.result import Result, Verdict\ndef chk(p, profile):\n    return Result(Verdict.HOLDS, 'ok', 'exact')\n"
+    body = "from theorycheck.core.result import Result, Verdict\ndef chk(p, profile):\n    return Result(Verdict.HOLDS, 'ok', 'exact')\n"
     mod.write_text(body)
     monkeypatch.syspath_prepend(str(tmp_path))
     import importlib
@@ -85,9 +86,10 @@ def test_key_follows_the_source_of_the_claims_code(tmp_path, monkeypatch):
 
 def test_source_closure_is_transitive():
     c = registry.get("K24.sec31")
-    files = {p.relative_to(Path(st.__file__).parent).as_posix() for p in st.source_closure(*st._claim_file(c))}
-    # k24_sec31 imports symcheck inside a function; symcheck imports tolerances
-    assert {"claims/k24_sec31.py", "symcheck.py", "tolerances.py", "registry.py", "result.py"} <= files
+    files = {p.relative_to(Path(st.__file__).parents[1]).as_posix() for p in st.source_closure(*st._claim_file(c))}
+    # claims/k24/section31 imports symcheck inside a function; symcheck imports tolerances
+    assert {"claims/k24/section31.py", "core/symcheck.py", "core/tolerances.py", "core/registry.py",
+            "core/result.py"} <= files
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip_verdict", "garbage", "wrong_key"])
@@ -134,8 +136,8 @@ def test_atomic_write_keeps_old_entry_when_interrupted(tmp_path, monkeypatch):
 
 INTERRUPT_CLAIMS = '''
 import os, time
-from theorycheck.registry import claim
-from theorycheck.result import Result, Verdict
+from theorycheck.core.registry import claim
+from theorycheck.core.result import Result, Verdict
 
 def _log(x):
     with open(os.environ["TC_TEST_LOG"], "a") as f:
@@ -237,8 +239,8 @@ def test_track_passes_items_through():
 def test_cli_fresh_and_no_store(tmp_path):
     f = tmp_path / "mine.py"
     f.write_text(textwrap.dedent("""
-        from theorycheck.registry import claim
-        from theorycheck.result import Result, Verdict
+        from theorycheck.core.registry import claim
+        from theorycheck.core.result import Result, Verdict
         @claim('TCLI.t1', source='me', statement='1+1=2', printed=2)
         def t1(p, profile):
             return Result(Verdict.HOLDS if 1 + 1 == p else Verdict.INCONCLUSIVE, 'computed 1+1', 'exact')

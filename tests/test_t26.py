@@ -8,10 +8,10 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from theorycheck import separable as s
-from theorycheck import tolerances as tol
-from theorycheck.claims import t26 as m
-from theorycheck.result import Verdict
+from theorycheck.claims.t26 import signsgd as m
+from theorycheck.core import tolerances as tol
+from theorycheck.core.result import Verdict
+from theorycheck.models import separable as s
 
 
 def _parts(res):
@@ -145,11 +145,11 @@ def test_muon_printed_and_wrong_msign():
 
 
 def test_one_newton_schulz_serves_t26_and_y26():
-    """theorycheck.msign.newton_schulz is behind separable.msign_newton_schulz and
+    """theorycheck.models.msign.newton_schulz is behind separable.msign_newton_schulz and
     heavytail.newton_schulz5: batched = per matrix, the two entry points differ only by Muon's
     1e-7 in the normalisation, zero maps to zero, and the SVD reference stays independent."""
-    from theorycheck import heavytail as ht
-    from theorycheck import msign as ms
+    from theorycheck.models import heavytail as ht
+    from theorycheck.models import msign as ms
 
     rng = np.random.default_rng(3)
     Gs = rng.standard_normal((4, 7, 5))
@@ -169,7 +169,7 @@ def test_one_newton_schulz_serves_t26_and_y26():
 def test_expected_abs_curves_reject_bad_input():
     import pytest
 
-    from theorycheck import separable as sep
+    from theorycheck.models import separable as sep
 
     for fn in (sep.sgd_expected_abs_curve, sep.signsgd_expected_abs_curve):
         with pytest.raises(ValueError, match="^eta:"):

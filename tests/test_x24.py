@@ -1,5 +1,7 @@
 """X24: the statements as printed, wrong variants the checks must reject, and the numerics of
-theorycheck.quadratics (norms, optimizers, estimators) including bad input."""
+theorycheck.models.quadratics (norms, optimizers, estimators) including bad input."""
+
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -7,10 +9,12 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from theorycheck import quadratics as q
-from theorycheck import tolerances as tol
-from theorycheck.claims import x24 as m
-from theorycheck.result import Verdict
+from theorycheck.claims.x24 import _common, estimators, rotation, smoothness
+from theorycheck.core import tolerances as tol
+from theorycheck.core.result import Verdict
+from theorycheck.models import quadratics as q
+
+m = SimpleNamespace(**{**vars(_common), **vars(smoothness), **vars(rotation), **vars(estimators)})  # x24's claim modules as one namespace
 
 
 def _parts(res):

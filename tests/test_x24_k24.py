@@ -5,9 +5,9 @@ import copy
 
 import pytest
 
-from theorycheck import tolerances as tol
-from theorycheck.claims import x24_k24 as m
-from theorycheck.result import Verdict
+from theorycheck.claims.ext import x24_on_k24 as m
+from theorycheck.core import tolerances as tol
+from theorycheck.core.result import Verdict
 
 
 def _parts(res):
@@ -40,7 +40,7 @@ def test_printed_statement_verdict(res):
 
 
 def test_claim_is_registered_and_runs():
-    from theorycheck.registry import get
+    from theorycheck.core.registry import get
 
     c = get("X24.k24")
     assert c.check(c.printed(), "quick").verdict is Verdict.CORRECTED

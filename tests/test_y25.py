@@ -1,6 +1,7 @@
 """Y25: the unigram model's numerics and every Y25 claim, with wrong variants the checks reject."""
 
 import math
+from types import SimpleNamespace
 
 import mpmath as mp
 import numpy as np
@@ -9,10 +10,12 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from theorycheck import tolerances as tol
-from theorycheck import unigram as u
-from theorycheck.claims import y25 as m
-from theorycheck.result import Verdict
+from theorycheck.claims.y25 import _common, lemma41, lemmas3, theorem21, theorem31
+from theorycheck.core import tolerances as tol
+from theorycheck.core.result import Verdict
+from theorycheck.models import unigram as u
+
+m = SimpleNamespace(**{**vars(_common), **vars(lemmas3), **vars(theorem31), **vars(lemma41), **vars(theorem21)})  # y25's claim modules as one namespace
 
 d_, V_, T_ = sp.symbols("d V T", positive=True)
 

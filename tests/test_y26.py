@@ -1,5 +1,5 @@
 """Y26: the statements as printed, wrong variants the checks must reject, and the numerics of
-theorycheck.heavytail (samplers, moments, estimators, optimizers) including bad input."""
+theorycheck.models.heavytail (samplers, moments, estimators, optimizers) including bad input."""
 
 import math
 
@@ -9,10 +9,10 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from theorycheck import heavytail as ht
-from theorycheck import tolerances as tol
-from theorycheck.claims import y26 as m
-from theorycheck.result import Verdict
+from theorycheck.claims.y26 import heavy_tailed as m
+from theorycheck.core import tolerances as tol
+from theorycheck.core.result import Verdict
+from theorycheck.models import heavytail as ht
 
 
 def _parts(res):

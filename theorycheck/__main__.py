@@ -1,5 +1,5 @@
 """``python -m theorycheck`` is the same as the ``theorycheck`` console script."""
 
-from .cli import main
+from theorycheck.app.cli import main
 
 raise SystemExit(main())

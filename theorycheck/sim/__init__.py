@@ -11,7 +11,7 @@ Modules, one job each:
 * :mod:`.run`        :func:`~theorycheck.sim.run.simulate`: many runs at once, metrics every
   step, snapshots of the parameters at chosen steps, a progress bar;
 * :mod:`.sweep`      optimizers x step sizes x seeds, step-size selection of K24 appendix A.4,
-  run through :func:`theorycheck.executor.get_executor`;
+  run through :func:`theorycheck.core.executor.get_executor`;
 * :mod:`.reduced`    the exact reduced recurrence of the simple setting in discrete time (numpy).
 
 Importing this package does not import torch; the submodules that need it do.

@@ -29,7 +29,7 @@ from typing import Callable
 
 import torch
 
-from ..validation import check_finite
+from theorycheck.core.validation import check_finite
 
 
 @dataclass(frozen=True)

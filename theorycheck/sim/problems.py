@@ -37,8 +37,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from ..validation import check_choice, check_probability_vector
-from .metrics import mass_groups
+from theorycheck.core.validation import check_choice, check_probability_vector
+from theorycheck.sim.metrics import mass_groups
 
 Params = dict  # dict[str, torch.Tensor], run index first
 
@@ -183,7 +183,7 @@ class SimpleImbalanced(Problem):
 
 def zipf_simple(c: int, alpha: float = 1.0, **kw) -> SimpleImbalanced:
     """The simple setting with Zipf frequencies ``pi_k ~ k^-alpha``."""
-    from ..datasets import zipf_frequencies
+    from theorycheck.models.datasets import zipf_frequencies
 
     return SimpleImbalanced(zipf_frequencies(c, alpha), **kw)
 
@@ -301,7 +301,7 @@ def heavy_tailed_problem(m: int, d: int | None = None, *, inputs: str = "uniform
                          omega=None, device="auto", dtype="float64") -> LinearSoftmax:
     """The Random Heavy-Tailed Labels problem of K24 appendix A.2 (linear model with bias),
     with frequency groups = the ``m`` groups of the data (each holds ``2^m`` samples)."""
-    from ..datasets import heavy_tailed_labels
+    from theorycheck.models.datasets import heavy_tailed_labels
 
     data = heavy_tailed_labels(m, d, inputs=inputs, seed=seed)
     p = LinearSoftmax(data["X"], data["y"], c=int(data["class_sizes"].size), bias=bias, omega=omega,

@@ -14,7 +14,7 @@ ball) or through a global norm (normalized GD), and the ``c^2`` dense parameters
 * the global norm counts ``b_k`` ``z`` times: ``||g||^2 = sum_k g_{a_k}^2 + z g_{b_k}^2``;
 * then the optimizer's update on the pair ``(a_k, b_k)``.
 
-Consequences derived from it (checked in :mod:`theorycheck.claims.ext_discrete`):
+Consequences derived from it (checked in :mod:`theorycheck.claims.ext.discrete`):
 
 * GD: with ``u = a - b``: ``u_{t+1} = u_t + alpha omega_k (c/z) sigma(log z - u_t)``, ``u_0 = 0``
   (``sigma`` the logistic function): one scalar recurrence per class in which ``alpha`` and
@@ -131,7 +131,7 @@ def gradient_flow_loss_mp(c: int, tau) -> float:
     ``tau``; ``f - z W(.)`` loses ~log10(f) digits in float64)."""
     import mpmath as mp
 
-    from ..tolerances import MP_DPS
+    from theorycheck.core.tolerances import MP_DPS
 
     with mp.workdps(MP_DPS):
         z = mp.mpf(c - 1)

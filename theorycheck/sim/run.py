@@ -26,10 +26,10 @@ from typing import Any, Iterable
 import numpy as np
 import torch
 
-from ..validation import check_step
-from . import optimizers as optim
-from .metrics import group_matrix
-from .problems import Problem
+from theorycheck.core.validation import check_step
+from theorycheck.sim import optimizers as optim
+from theorycheck.sim.metrics import group_matrix
+from theorycheck.sim.problems import Problem
 
 
 class ProgressBar:
@@ -319,12 +319,12 @@ def block_stats(problem, params: dict, hessian_diag: str = "x2") -> dict[str, np
     (one run: tensors without the run axis): the gradient norm ``||grad_{w_k} L||`` and the
     trace of the diagonal Hessian block ``Tr(hess_{w_k} L) = sum_i s_i p_ik (1 - p_ik) ||x_i||^2``
     (``s_i`` the sample weight, ``1/n`` for the plain loss), for every class ``k``; the traces
-    come from :func:`theorycheck.smoothness.diag_block_traces`.
+    come from :func:`theorycheck.models.smoothness.diag_block_traces`.
 
     ``hessian_diag="x"`` reproduces the slip of K24's released script (``x`` in place of
     ``x^2``: ``sum_i s_i p_ik (1 - p_ik) sum_j x_ij``), for comparison only.
     """
-    from ..smoothness import diag_block_traces
+    from theorycheck.models.smoothness import diag_block_traces
 
     variants = {"x2": "correct", "x": "released_script"}
     if hessian_diag not in variants:

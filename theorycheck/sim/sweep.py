@@ -3,7 +3,7 @@
 One *task* is one seed: a picklable :class:`SweepTask` (a problem recipe, the list of
 ``(optimizer, step)`` runs, the horizon) that builds its problem and runs every pair at once
 with :func:`~theorycheck.sim.run.simulate`. Tasks go through
-:func:`theorycheck.executor.get_executor` (``map(fn, items)``), so a cluster back-end can run
+:func:`theorycheck.core.executor.get_executor` (``map(fn, items)``), so a cluster back-end can run
 the seeds in parallel and the answer does not depend on where they ran.
 
 Step-size selection (appendix A.4): a grid of powers of 10, refined to half-powers around
@@ -20,10 +20,10 @@ from typing import Iterable
 
 import numpy as np
 
-from ..executor import get_executor
-from ..tolerances import SIM_UNSTABLE_REL
-from ..validation import check_step
-from .problems import ProblemSpec
+from theorycheck.core.executor import get_executor
+from theorycheck.core.tolerances import SIM_UNSTABLE_REL
+from theorycheck.core.validation import check_step
+from theorycheck.sim.problems import ProblemSpec
 
 #: The sparse grid of appendix A.4: 1e-6, 1e-5, ..., 1e1.
 PAPER_GRID = tuple(10.0 ** k for k in range(-6, 2))
@@ -44,7 +44,7 @@ def run_task(task: SweepTask) -> dict:
     """Build the problem for ``task.seed`` and run all pairs; returns final losses ``(R,)``,
     the max loss over the run ``(R,)``, the initial loss, and (if asked) the loss and group
     curves."""
-    from .run import simulate
+    from theorycheck.sim.run import simulate
 
     problem = task.spec.with_seed(task.seed).build()
     traj = simulate(problem, list(task.runs), task.steps, class_loss_at=[task.steps], progress=False)

@@ -1,0 +1,60 @@
+"""Figure for T26: the two synthetic experiments (tuned SignSGD vs SGD) and the sweep over d of
+N_SGD/N_SignSGD under sparse and dense noise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from theorycheck.app.plots import agg_pyplot, plotter
+
+
+@plotter("t26", "T26: SignSGD vs SGD on the deterministic and sparse-noise experiments; gap vs d")
+def plot_t26(out_dir: Path, profile: str) -> list:
+    from theorycheck.claims.t26 import signsgd as m
+    from theorycheck.models import separable as s
+
+    plt = agg_pyplot()
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
+    det = m.exp_det_runs(profile)
+    d, T = det["setup"]["d"], det["setup"]["T"]
+    L = np.ones(d)
+    L[0] = 1000.0
+    x0 = np.random.default_rng(2026).standard_normal((1, d))[0]
+    every = 20
+    for meth, c in (("signsgd", "C0"), ("sgd", "C3")):
+        r = s.run(meth, L, x0, [det[meth]["best_eta"]], T, record_every=every)
+        axes[0].semilogy(np.arange(r["curve"].shape[0]) * every, r["curve"][:, 0], c,
+                         label=f"{meth} (eta = {det[meth]['best_eta']:.0e})")
+    axes[0].set_title("T26.exp.det: d = 5000, L_1 = 1000")
+    sp_ = m.exp_sparse_runs(profile)
+    d, T = sp_["setup"]["d"], sp_["setup"]["T"]
+    S = 32
+    x0s = np.random.default_rng(2027).standard_normal((S, d))
+    for meth, c in (("signsgd", "C0"), ("sgd", "C3")):
+        r = s.run(meth, np.ones(d), x0s, np.full(S, sp_[meth]["best_eta"]), T, sigma=s.sparse_sigma(d, 100.0),
+                  record_every=every, seed=5)
+        axes[1].semilogy(np.arange(r["curve"].shape[0]) * every, r["curve"].mean(axis=1), c,
+                         label=f"{meth} (eta = {sp_[meth]['best_eta']:.0e}), mean of {S}")
+    axes[1].set_title("T26.exp.sparse: d = 100, N(0,100^2) on x_1")
+    for ax in axes[:2]:
+        ax.set_xlabel("step")
+        ax.set_ylabel("f(x_t)")
+        ax.legend(fontsize=7)
+    sw = m.complexity_sweep(profile)
+    for reg, c, pred in (("sparse", "C2", 1), ("dense", "C1", 0)):
+        ds = np.array([r["d"] for r in sw[reg]["rows"]])
+        ra = np.array([r["ratio"] for r in sw[reg]["rows"]])
+        axes[2].loglog(ds, ra, c + "o-", label=f"{reg} (phi = {'1/d' if reg == 'sparse' else '1'}): slope "
+                       f"{sw[reg]['exponent']:.2f}")
+        axes[2].loglog(ds, ra[0] * (ds / ds[0]) ** pred, c + ":", label=f"printed prediction d^{pred}")
+    axes[2].set_xlabel("d")
+    axes[2].set_ylabel("N_SGD(eps) / N_SignSGD(eps)")
+    axes[2].set_title("T26.complexity: stiff quadratic, eps = 0.2")
+    axes[2].legend(fontsize=7)
+    fig.tight_layout()
+    path = Path(out_dir) / "t26_signsgd_vs_sgd.png"
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return [path]

@@ -1,0 +1,1 @@
+"""Claims: ext (see :mod:`theorycheck.claims`)."""

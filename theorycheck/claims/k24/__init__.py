@@ -1,0 +1,1 @@
+"""Claims: k24 (see :mod:`theorycheck.claims`)."""

@@ -1,0 +1,1 @@
+"""Claims: t26 (see :mod:`theorycheck.claims`)."""

@@ -1,0 +1,1 @@
+"""Claims: x24 (see :mod:`theorycheck.claims`)."""

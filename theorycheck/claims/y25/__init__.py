@@ -1,0 +1,1 @@
+"""Claims: y25 (see :mod:`theorycheck.claims`)."""

@@ -1,0 +1,1 @@
+"""Claims: y26 (see :mod:`theorycheck.claims`)."""

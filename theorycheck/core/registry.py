@@ -1,0 +1,236 @@
+"""The claim registry: the single source for the CLI, the proofs scripts, the report and
+the tests.
+
+A claim is a plain function decorated with :func:`claim`::
+
+    from theorycheck import claim, Result, Verdict
+
+    @claim("MY.lemma1", source="My paper, Lemma 1",
+           statement="For x > 0: log(x) <= x - 1",
+           printed=lambda: {"rhs_shift": -1})
+    def my_lemma1(printed, profile):
+        ...  # compute the truth independently, compare with `printed`
+        return Result(Verdict.HOLDS, "log x <= x - 1 for all x > 0", "symbolic", evidence={...})
+
+``printed`` is the machine-readable form of the statement *as printed* (SymPy expressions,
+constants, exponents): the check receives it as its first argument and must compare the
+truth against it, never against a value of its own. Tests pass deliberately wrong variants
+of ``printed`` and assert that the check rejects them.
+
+Built-in claims live in the modules of :mod:`theorycheck.claims`, which are discovered
+automatically; user claims are loaded from a file (``--claims FILE``) or from the
+entry-point group ``theorycheck.claims``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import pkgutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from theorycheck.core.result import Result, Verdict
+
+PROFILES = ("quick", "full")
+
+CheckFn = Callable[[Any, str], Result]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One checkable statement of a paper.
+
+    Attributes
+    ----------
+    id: stable ID from SPEC.md (e.g. ``K24.lemma5``).
+    source: paper and place (section, equation, figure).
+    statement: the statement as printed, as text.
+    check: ``check(printed, profile) -> Result``.
+    printed: the statement as printed in machine form, or a zero-argument factory for it
+        (factories keep SymPy out of import time).
+    tags: free labels (e.g. ``"gpu"``, ``"slow"``).
+    """
+
+    id: str
+    source: str
+    statement: str
+    check: CheckFn
+    printed: Any = None
+    tags: tuple[str, ...] = field(default_factory=tuple)
+
+    def printed_statement(self) -> Any:
+        """The machine form of the statement as printed (the factory is called if needed)."""
+        p = self.printed
+        return p() if callable(p) else p
+
+    def run(self, profile: str = "quick", printed: Any = None) -> "Outcome":
+        """Run the check and time it.
+
+        ``printed`` replaces the statement as printed (tests use it to feed wrong
+        variants); by default the registered statement is used.
+        """
+        if profile not in PROFILES:
+            raise ValueError(f"profile: must be one of {PROFILES}, got {profile!r}")
+        stmt = self.printed_statement() if printed is None else printed
+        t0 = time.perf_counter()
+        result = self.check(stmt, profile)
+        seconds = time.perf_counter() - t0
+        if not isinstance(result, Result):
+            raise TypeError(f"check of {self.id} returned {type(result).__name__}, not Result")
+        return Outcome(self, result, seconds)
+
+    @property
+    def module(self) -> str:
+        return getattr(self.check, "__module__", "?")
+
+
+@dataclass
+class Outcome:
+    """A claim together with its result and the time the check took."""
+
+    claim: Claim
+    result: Result
+    seconds: float
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.result.verdict
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {
+            "id": self.claim.id,
+            "source": self.claim.source,
+            "statement": self.claim.statement,
+        }
+        d.update(self.result.to_dict())
+        d["seconds"] = round(self.seconds, 4)
+        return d
+
+
+_REGISTRY: dict[str, Claim] = {}
+_BUILTINS_LOADED = False
+
+
+def register(c: Claim) -> Claim:
+    """Add a claim. Re-registering the same ID from the same function (a module reload)
+    replaces it; a different function under an existing ID is an error."""
+    old = _REGISTRY.get(c.id)
+    if old is not None:
+        same = (old.module, getattr(old.check, "__qualname__", None)) == (
+            c.module,
+            getattr(c.check, "__qualname__", None),
+        )
+        if not same:
+            raise ValueError(f"id: claim {c.id!r} is already registered by {old.module}")
+    _REGISTRY[c.id] = c
+    return c
+
+
+def claim(
+    id: str,
+    *,
+    source: str,
+    statement: str,
+    printed: Any = None,
+    tags: Iterable[str] = (),
+) -> Callable[[CheckFn], CheckFn]:
+    """Decorator registering ``fn(printed, profile) -> Result`` as the check of claim ``id``.
+
+    The function is returned unchanged (so it can be called directly in tests); the
+    :class:`Claim` is attached to it as ``fn.claim``.
+    """
+    if not id or " " in id:
+        raise ValueError(f"id: must be a non-empty string without spaces, got {id!r}")
+
+    def deco(fn: CheckFn) -> CheckFn:
+        c = register(Claim(id=id, source=source, statement=statement, check=fn, printed=printed, tags=tuple(tags)))
+        fn.claim = c  # type: ignore[attr-defined]
+        return fn
+
+    return deco
+
+
+def load_builtin() -> None:
+    """Import every module of :mod:`theorycheck.claims` and its paper folders (each registers
+    its claims). Modules and folders whose name starts with ``_`` are helpers, not scanned."""
+    global _BUILTINS_LOADED
+    if _BUILTINS_LOADED:
+        return
+    pkg = importlib.import_module("theorycheck.claims")
+    mods = pkgutil.walk_packages(pkg.__path__, prefix=f"{pkg.__name__}.")
+    for info in sorted(mods, key=lambda m: m.name):
+        if not any(part.startswith("_") for part in info.name.split(".")[2:]):
+            importlib.import_module(info.name)
+    _BUILTINS_LOADED = True
+
+
+def load_file(path: str | Path) -> list[Claim]:
+    """Load a user module from a file path; returns the claims it registered."""
+    p = Path(path)
+    if not p.is_file():
+        raise ValueError(f"claims: no such file {str(p)!r}")
+    before = set(_REGISTRY)
+    name = f"theorycheck_user_{p.stem}_{abs(hash(str(p.resolve())))}"
+    spec = importlib.util.spec_from_file_location(name, p)
+    if spec is None or spec.loader is None:
+        raise ValueError(f"claims: cannot import {str(p)!r} as a Python module")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod
+    spec.loader.exec_module(mod)
+    return [_REGISTRY[k] for k in _REGISTRY if k not in before]
+
+
+def load_entry_points(group: str = "theorycheck.claims") -> list[str]:
+    """Import the modules advertised under the entry-point group ``group``."""
+    from importlib.metadata import entry_points
+
+    loaded = []
+    for ep in entry_points(group=group):
+        ep.load()
+        loaded.append(ep.name)
+    return loaded
+
+
+def all_claims(builtin: bool = True) -> list[Claim]:
+    """All registered claims, sorted by ID (loads the built-in ones first)."""
+    if builtin:
+        load_builtin()
+    return [_REGISTRY[k] for k in sorted(_REGISTRY, key=_sort_key)]
+
+
+def get(id: str) -> Claim:
+    """The claim with exactly this ID."""
+    load_builtin()
+    try:
+        return _REGISTRY[id]
+    except KeyError:
+        raise KeyError(f"id: no claim {id!r}; see `theorycheck list`") from None
+
+
+def select(prefixes: Iterable[str] | None = None, builtin: bool = True) -> list[Claim]:
+    """Claims whose ID equals or starts with one of ``prefixes`` (all when ``None``).
+
+    An unknown prefix (matching nothing) is an error, so a typo never silently checks
+    nothing.
+    """
+    claims = all_claims(builtin=builtin)
+    if not prefixes:
+        return claims
+    chosen: list[Claim] = []
+    for p in prefixes:
+        hit = [c for c in claims if c.id == p or c.id.startswith(p)]
+        if not hit:
+            raise ValueError(f"only: no claim ID starts with {p!r}; see `theorycheck list`")
+        chosen.extend(c for c in hit if c not in chosen)
+    return sorted(chosen, key=lambda c: _sort_key(c.id))
+
+
+def _sort_key(cid: str) -> tuple:
+    # natural sort: K24.lemma10 after K24.lemma9
+    import re
+
+    return tuple(int(t) if t.isdigit() else t for t in re.split(r"(\d+)", cid))

@@ -1,0 +1,291 @@
+"""T26's setting: separable quadratics, SignSGD and SGD under separable noise, Muon's msign (numpy).
+
+Problem ``f(x) = (1/2) sum_i L_i x_i^2`` (separable smoothness constants ``L_i``; by T26.lemma1
+it is ell_inf-smooth with ``L_inf = ||L||_1``). A stochastic gradient is ``g = grad f(x) + xi``
+with independent coordinates ``xi_i ~ N(0, sigma_i^2)``, averaged over a mini-batch of ``B``
+(so ``E|g_i - grad_i f|^2 = sigma_i^2 / B``). Noise density
+``phi(sigma) = ||sigma||_1^2 / (d ||sigma||_2^2)`` in ``[1/d, 1]``: one noisy coordinate gives
+``1/d`` (sparse), equal ``sigma_i`` give 1 (dense).
+
+SignSGD: ``x <- x - eta sign(g)`` with ``sign(0) = 0``; SGD: ``x <- x - eta g``.
+
+Runs are vectorised over a batch of ``R`` independent runs (rows), each with its own step size,
+so a step-size grid times several seeds is one array computation. numpy only (no torch).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from theorycheck.core.validation import (
+    check_choice,
+    check_finite,
+    check_positive,
+    check_step,
+)
+from theorycheck.models.msign import NS_COEFFS, msign_newton_schulz, msign_svd  # noqa: F401  (re-exported: T26's names)
+
+METHODS = ("signsgd", "sgd")
+
+
+def phi(sigma) -> float:
+    """Noise density ``||sigma||_1^2 / (d ||sigma||_2^2)`` (in ``[1/d, 1]``)."""
+    s = np.abs(check_finite(np.atleast_1d(np.asarray(sigma, dtype=float)), "sigma"))
+    n2 = float(np.sum(s**2))
+    if n2 == 0:
+        raise ValueError("sigma: phi is undefined for zero noise (||sigma||_2 = 0)")
+    return float(np.sum(s)) ** 2 / (s.size * n2)
+
+
+def sparse_sigma(d: int, scale: float) -> np.ndarray:
+    """Noise on coordinate 1 only: ``sigma = (scale, 0, ..., 0)`` (``phi = 1/d``)."""
+    _check_dim(d)
+    s = np.zeros(d)
+    s[0] = check_positive(scale, "scale")
+    return s
+
+
+def dense_sigma(d: int, scale: float) -> np.ndarray:
+    """Equal noise ``sigma_i = scale / sqrt(d)`` on every coordinate (``phi = 1``,
+    ``||sigma||_2 = scale``, ``||sigma||_1 = scale sqrt(d)``)."""
+    _check_dim(d)
+    return np.full(d, check_positive(scale, "scale") / math.sqrt(d))
+
+
+def _check_dim(d) -> int:
+    if isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d < 1:
+        raise ValueError(f"d: the dimension must be an integer >= 1, got {d!r}")
+    return int(d)
+
+
+def quad_loss(x, L) -> np.ndarray:
+    """``f(x) = (1/2) sum_i L_i x_i^2`` row-wise (``x`` of shape ``(R, d)`` or ``(d,)``)."""
+    x = check_finite(np.asarray(x, dtype=float), "x")
+    L = check_positive(np.atleast_1d(np.asarray(L, dtype=float)), "L")
+    return 0.5 * np.sum(L * x**2, axis=-1)
+
+
+def run(method: str, L, x0, etas, T: int, sigma=None, B: int = 1, seed: int = 0,
+        record_every: int = 0, metric: str = "loss") -> dict:
+    """Run SignSGD or SGD on ``f = (1/2) sum L_i x_i^2`` for ``T`` steps, one run per step size.
+
+    ``etas``: array of ``R`` step sizes (one run each, same start ``x0``); ``sigma``: per-
+    coordinate noise std (``None`` = deterministic); ``B``: mini-batch size; each run draws its
+    own noise from ``numpy.random.default_rng(seed)``. Returns ``{"final_loss" (R,),
+    "final_grad_l1" (R,), "avg_grad_l1" (R,) = (1/T) sum_{t<T} ||grad f(x_t)||_1, "curve"
+    (n_rec, R) of ``metric`` every ``record_every`` steps (if > 0), "x" (R, d)}``. Diverging runs
+    give ``inf`` (never NaN): coordinates are clipped to +-1e150 and flagged.
+    """
+    check_choice(method, "method", METHODS)
+    L = check_positive(np.atleast_1d(np.asarray(L, dtype=float)), "L")
+    d = L.size
+    etas = check_positive(np.atleast_1d(np.asarray(etas, dtype=float)), "etas")
+    if isinstance(T, bool) or not isinstance(T, (int, np.integer)) or T < 1:
+        raise ValueError(f"T: the number of steps must be an integer >= 1, got {T!r}")
+    if isinstance(B, bool) or not isinstance(B, (int, np.integer)) or B < 1:
+        raise ValueError(f"B: the batch size must be an integer >= 1, got {B!r}")
+    x0 = check_finite(np.atleast_1d(np.asarray(x0, dtype=float)), "x0")
+    R = etas.size
+    if x0.shape[-1] != d or (x0.ndim == 2 and x0.shape[0] != R) or x0.ndim > 2:
+        raise ValueError(f"x0: must have shape ({d},) or ({R}, {d}), got {x0.shape}")
+    x = np.broadcast_to(x0, (R, d)).astype(float).copy()
+    sig = None
+    if sigma is not None:
+        sig = np.abs(check_finite(np.atleast_1d(np.asarray(sigma, dtype=float)), "sigma"))
+        if sig.size != d:
+            raise ValueError(f"sigma: must have {d} entries, got {sig.size}")
+        nz = np.flatnonzero(sig)
+        sig_nz = sig[nz] / math.sqrt(B)
+    rng = np.random.default_rng(seed)
+    eta = etas[:, None]
+    avg = np.zeros(R)
+    curve = []
+    diverged = np.zeros(R, dtype=bool)
+    big = 1e150
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t in range(T):
+            gf = L * x
+            avg += np.sum(np.abs(gf), axis=1)
+            if record_every and t % record_every == 0:
+                curve.append(_metric(x, L, metric))
+            g = gf
+            if sig is not None and nz.size:
+                g = gf.copy()
+                g[:, nz] += rng.standard_normal((R, nz.size)) * sig_nz
+            x = x - eta * (np.sign(g) if method == "signsgd" else g)
+            bad = ~np.isfinite(x) | (np.abs(x) > big)
+            if bad.any():
+                diverged |= bad.any(axis=1)
+                x = np.clip(np.nan_to_num(x, nan=big, posinf=big, neginf=-big), -big, big)
+    if record_every:
+        curve.append(_metric(x, L, metric))
+    fl = quad_loss(x, L)
+    g1 = np.sum(np.abs(L * x), axis=1)
+    fl[diverged] = np.inf
+    g1[diverged] = np.inf
+    avg = avg / T
+    avg[diverged] = np.inf
+    return {"final_loss": fl, "final_grad_l1": g1, "avg_grad_l1": avg,
+            "curve": np.array(curve) if record_every else None, "x": x, "diverged": diverged}
+
+
+def _metric(x, L, metric):
+    if metric == "loss":
+        return quad_loss(x, L)
+    return np.sum(np.abs(L * x), axis=-1)
+
+
+def tune(method: str, L, x0s, grid, T: int, sigma=None, B: int = 1, metric: str = "final_loss",
+         seed: int = 0) -> dict:
+    """Tune the step size on ``grid``: every (step size, start) pair is one run (all in one
+    vectorised call, independent noise per run); the chosen step size minimises the mean of
+    ``metric`` over the starts. Returns the table (``mean``, ``per_seed``) and the best.
+    """
+    grid = np.asarray(grid, dtype=float)
+    x0s = np.atleast_2d(np.asarray(x0s, dtype=float))
+    S = x0s.shape[0]
+    r = run(method, L, np.tile(x0s, (grid.size, 1)), np.repeat(grid, S), T, sigma=sigma, B=B, seed=seed)
+    vals = r[metric].reshape(grid.size, S)
+    with np.errstate(invalid="ignore"):
+        mean = np.mean(vals, axis=1)
+    i = int(np.argmin(np.where(np.isfinite(mean), mean, np.inf)))
+    return {"grid": grid, "mean": mean, "per_seed": vals, "best_eta": float(grid[i]),
+            "best": float(mean[i]), "best_per_seed": vals[i]}
+
+
+# --- Muon's msign ----------------------------------------------------------------------------
+
+# msign_svd, msign_newton_schulz and NS_COEFFS live in theorycheck.models.msign (one implementation for
+# T26 and Y26's newton_schulz5) and are re-exported at the top of this module.
+
+def ns_steps_needed(s_min_ratio: float, tol: float) -> int:
+    """Iterations of the cubic Newton-Schulz map ``s <- (3 s - s^3)/2`` that bring the smallest
+    normalised singular value ``s_min_ratio = s_min/||G||_F`` (the worst case) within ``tol``
+    of 1 (computed by iterating the scalar map)."""
+    s = check_positive(s_min_ratio, "s_min_ratio")
+    if s >= math.sqrt(3):
+        raise ValueError("s_min_ratio: the cubic Newton-Schulz iteration needs singular values in (0, sqrt(3))")
+    n = 0
+    while abs(1 - s) > tol:
+        s = 1.5 * s - 0.5 * s**3
+        n += 1
+        if n > 10_000:  # pragma: no cover
+            raise ValueError("s_min_ratio: no convergence")
+    return n
+
+
+# --- one-coordinate reductions (exact for SGD, Monte Carlo for SignSGD) ----------------------
+
+def _check_curve_args(a, L, sigma, eta, T):
+    """Validate the arguments of the expected-|x_t| curves (ValueError naming the parameter)."""
+    a = check_finite(a, "a")
+    L = check_positive(L, "L")
+    sigma = check_finite(sigma, "sigma")
+    if sigma < 0:
+        raise ValueError(f"sigma: the noise scale must be >= 0, got {sigma!r}")
+    eta = check_step(eta, "eta")
+    if isinstance(T, bool) or not isinstance(T, (int, np.integer)) or T < 0:
+        raise ValueError(f"T: the number of steps must be an integer >= 0, got {T!r}")
+    return a, L, sigma, eta, int(T)
+
+
+def sgd_expected_abs_curve(a: float, L: float, sigma: float, eta: float, T: int) -> np.ndarray:
+    """``E|x_t|``, ``t = 0..T``, for SGD on the coordinate ``f_i = (L/2) x^2`` from ``x_0 = a``
+    with noise ``N(0, sigma^2)``: ``x_t ~ N(m_t, v_t)``, ``m_t = r^t a``, ``r = 1 - eta L``,
+    ``v_t = eta^2 sigma^2 (1 - r^{2t}) / (1 - r^2)``; the folded-normal mean is
+    ``E|x| = sqrt(2 v/pi) exp(-m^2/(2v)) + m (1 - 2 Phi(-m/sqrt v))`` (exact; ``|m_t|`` if ``v = 0``)."""
+    from scipy.special import erf
+
+    a, L, sigma, eta, T = _check_curve_args(a, L, sigma, eta, T)
+    t = np.arange(T + 1, dtype=float)
+    r = 1.0 - eta * L
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        m = np.sign(r) ** t * np.abs(r) ** t * a if r != 0 else np.where(t == 0, a, 0.0)
+        if sigma == 0:
+            return np.abs(m)
+        one_m_r2 = 1.0 - r * r
+        v = eta**2 * sigma**2 * (t if one_m_r2 == 0 else (1.0 - r ** (2 * t)) / one_m_r2)
+        sd = np.sqrt(v)
+        out = np.where(sd > 0, sd * math.sqrt(2 / math.pi) * np.exp(-0.5 * (m / np.where(sd > 0, sd, 1)) ** 2)
+                       + m * erf(m / (math.sqrt(2) * np.where(sd > 0, sd, 1))), np.abs(m))
+    return np.where(np.isfinite(out), out, np.inf)
+
+
+def signsgd_expected_abs_curve(a: float, L: float, sigma: float, eta: float, T: int, paths: int = 2000,
+                               seed: int = 0) -> np.ndarray:
+    """``E|x_t|``, ``t = 0..T``, for SignSGD on ``f_i = (L/2) x^2`` from ``x_0 = a``: exact when
+    ``sigma = 0`` (one deterministic path), else the mean over ``paths`` independent paths."""
+    a, L, sigma, eta, T = _check_curve_args(a, L, sigma, eta, T)
+    n = 1 if sigma == 0 else paths
+    rng = np.random.default_rng(seed)
+    x = np.full(n, float(a))
+    out = np.empty(T + 1)
+    out[0] = abs(a)
+    for t in range(T):
+        g = L * x
+        if sigma:
+            g = g + sigma * rng.standard_normal(n)
+        x = x - eta * np.sign(g)
+        out[t + 1] = float(np.mean(np.abs(x)))
+    return out
+
+
+def sample_complexity(method: str, groups, a: float, eps: float, grid, T_cap: int, paths: int = 400,
+                      seed: int = 0) -> dict:
+    """Measured sample complexity ``N(eps)`` (``B = 1``, so steps = samples): the first step ``t``
+    at which ``E||grad f(x_t)||_1 <= eps`` for some constant step size of ``grid`` (minimum over
+    the grid), on a separable quadratic made of ``groups = [(count, L, sigma), ...]`` of identical
+    coordinates all started at ``x_0 = a``. ``E||grad f(x_t)||_1 = sum_g count_g L_g E|x_{g,t}|``,
+    each group a 1-D chain: the exact folded-normal curve for SGD; for SignSGD ``paths`` Monte Carlo
+    paths per noisy group (one exact path for noise-free ones), all step sizes run together and
+    the run stops at the first hit. Returns ``{"N", "eta", "reached"}`` (``N = T_cap + 1`` if no
+    step size reaches ``eps`` within ``T_cap``)."""
+    check_choice(method, "method", METHODS)
+    eps = check_positive(eps, "eps")
+    grid = check_positive(np.atleast_1d(np.asarray(grid, dtype=float)), "grid")
+    if method == "sgd":
+        best, best_eta = T_cap + 1, None
+        for eta in grid:
+            horizon = min(1024, T_cap)
+            while True:  # double the horizon until a hit, the cap, or the best time so far
+                tot = np.zeros(horizon + 1)
+                for cnt, L, sg in groups:
+                    tot += cnt * L * sgd_expected_abs_curve(a, L, sg, float(eta), horizon)
+                hit = np.flatnonzero(tot <= eps)
+                if hit.size or horizon >= min(T_cap, best):
+                    break
+                horizon = min(2 * horizon, T_cap)
+            if hit.size and hit[0] < best:
+                best, best_eta = int(hit[0]), float(eta)
+        return {"N": best, "eta": best_eta, "reached": best <= T_cap}
+    rng = np.random.default_rng(seed)
+    E = grid[:, None]
+    xs = [np.full((grid.size, 1 if sg == 0 else paths), float(a)) for _, _, sg in groups]
+    for t in range(T_cap + 1):
+        val = sum(cnt * L * np.mean(np.abs(x), axis=1) for (cnt, L, _), x in zip(groups, xs))
+        hit = np.flatnonzero(val <= eps)
+        if hit.size:
+            j = int(hit[np.argmin(val[hit])])
+            return {"N": t, "eta": float(grid[j]), "reached": True}
+        for i, (cnt, L, sg) in enumerate(groups):
+            g = L * xs[i]
+            if sg:
+                g = g + sg * rng.standard_normal(xs[i].shape)
+            xs[i] = xs[i] - E * np.sign(g)
+    return {"N": T_cap + 1, "eta": None, "reached": False}
+
+
+def stiff_instance(d: int, Linf: float, sigma: float, regime: str):
+    """The sweep's instance: ``L_1 = L_inf/2``, ``L_i = L_inf/(2(d-1))`` for ``i >= 2`` (so
+    ``||L||_1 = L_inf``); noise ``sigma`` on coordinate 1 only (``regime="sparse"``, ``phi = 1/d``)
+    or ``sigma/sqrt(d)`` on every coordinate (``"dense"``, ``phi = 1``; same ``||sigma||_2``).
+    Returns the groups ``[(count, L, sigma_i), ...]`` for :func:`sample_complexity`."""
+    d = _check_dim(d)
+    if d < 2:
+        raise ValueError("d: the sweep instance needs d >= 2")
+    check_choice(regime, "regime", ("sparse", "dense"))
+    L1, Lr = Linf / 2, Linf / (2 * (d - 1))
+    s1, sr = (sigma, 0.0) if regime == "sparse" else (sigma / math.sqrt(d), sigma / math.sqrt(d))
+    return [(1, L1, s1), (d - 1, Lr, sr)]

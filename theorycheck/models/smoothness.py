@@ -1,0 +1,651 @@
+"""Smoothness constants of the softmax linear model (torch; CPU or CUDA).
+
+Model. Inputs ``X`` (n x d), labels ``y`` in ``0..c-1``, parameters ``W`` (c x d) and an
+optional bias ``b`` (c). With the bias the inputs are augmented, ``x~_i = (x_i, 1)``, and the
+parameters are ``W~ = [W b]`` (c x D, ``D = d + 1``); without it ``D = d``. Parameters are
+flattened row-major, so parameter ``(k, a)`` has index ``k D + a``.
+
+    L(W) = (1/n) sum_i -log softmax(W x~_i)_{y_i},    p_i = softmax(W x~_i).
+
+Gradient and Hessian (K24 eq. 4, summed over samples)::
+
+    grad_{w_k} L = (1/n) sum_i (p_ik - 1[y_i = k]) x~_i
+    H = (1/n) sum_i A_i (x) x~_i x~_i^T,      A_i = diag(p_i) - p_i p_i^T,
+    H_{(k,a),(j,b)} = (1/n) sum_i p_ik (1[k=j] - p_ij) x~_ia x~_ib.
+
+Hessian-vector product in closed form, for ``V`` (c x D): with ``Z = X~ V^T`` (n x c),
+``R = P * Z - P * rowsum(P * Z)``, ``H v = R^T X~ / n`` (O(n c D) work, no Hessian formed).
+
+(1,1)-norm. Per sample ``sum_{k,j} |A_ikj| = 2 (1 - ||p_i||^2) =: 2 q_i`` (the diagonal
+``p_ik (1 - p_ik) >= 0`` equals the sum of the off-diagonal magnitudes ``p_ik p_ij``), and
+``|A (x) B|`` has entries ``|A_kj| |B_ab|``. Hence, by the triangle inequality,
+
+    ||H||_{1,1} <= (2/n) sum_i (1 - ||p_i||^2) ||x~_i||_1^2                       (U)
+
+with EQUALITY iff no entry has cancellations across samples, which holds when every
+product ``x~_ia x~_ib`` has one sign over ``i`` -- in particular when each input
+coordinate has one sign over the data set (uniform inputs on [0,1]^d, the bias 1). In
+general, coordinate pairs ``(a, b)`` whose products have one sign contribute
+``(2/n) |sum_i q_i x~_ia x~_ib|`` and the remaining ("mixed") pairs are summed exactly
+from the c x c matrix ``M^{ab} = (1/n)(diag(P^T s) - P^T diag(s) P)``, ``s_i = x~_ia x~_ib``.
+Cost: O(n (c + D)) for one-signed data against O(n c^2 D^2) time and O(c^2 D^2) memory
+for the dense Hessian.
+
+The other constants: ``lambda_max`` (Lanczos on HVPs), lower bounds on
+``||H||_{inf->1} = max_{||v||_inf <= 1} v^T H v`` from sign iterations ``v <- sign(H v)``,
+exact ``||H||_{inf->1}`` by brute force over ``{-1, 1}^P`` for tiny ``P``, ``P lambda_max``
+(``P`` = number of parameters), and a Cauchy-sketch estimator of ``||H||_{1,1}`` for any
+model given only its HVP. For PSD ``H``::
+
+    max(tr H, lambda_max, sign-iteration bound) <= ||H||_{inf->1} <= min(||H||_{1,1}, P lambda_max).
+
+torch is imported inside the functions (this module can be imported without it).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable, Iterable, Sequence
+
+import numpy as np
+
+from theorycheck.core import tolerances as tol
+
+DEVICES = ("auto", "cpu", "cuda")
+TRACE_VARIANTS = ("correct", "released_script")
+
+
+# --------------------------------------------------------------------------------------
+# input handling
+# --------------------------------------------------------------------------------------
+def resolve_device(device: str = "auto"):
+    """``"auto"`` -> CUDA when present else CPU; ``"cpu"``; ``"cuda"`` (ValueError without a GPU)."""
+    import torch
+
+    if device not in DEVICES:
+        raise ValueError(f"device: must be one of {DEVICES}, got {device!r}")
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ValueError("device: 'cuda' was requested but no CUDA device is available; use 'auto' or 'cpu'")
+    if device == "auto":
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+    return torch.device(device)
+
+
+def _as_tensor(a, name: str, dtype, device):
+    import torch
+
+    if isinstance(a, torch.Tensor):
+        t = a.detach().to(device=device, dtype=dtype)
+    else:
+        try:
+            t = torch.as_tensor(np.asarray(a, dtype=np.float64), dtype=dtype, device=device)
+        except (TypeError, ValueError):
+            raise ValueError(f"{name}: must be a real array, got {type(a).__name__}") from None
+    if not torch.isfinite(t).all():
+        raise ValueError(f"{name}: must be finite (no NaN or inf)")
+    return t
+
+
+class Problem:
+    """Data of a softmax linear model on a device: ``Xa`` (n x D, augmented when ``bias``),
+    ``y`` (n), ``c`` classes. Build with :func:`problem`."""
+
+    def __init__(self, Xa, y, c: int, bias: bool, d: int):
+        self.Xa, self.y, self.c, self.bias, self.d = Xa, y, c, bias, d
+        self.n, self.D = Xa.shape
+        self.P = c * self.D  # number of parameters
+
+    @property
+    def device(self):
+        return self.Xa.device
+
+    @property
+    def dtype(self):
+        return self.Xa.dtype
+
+    def params(self, snapshot) -> Any:
+        """A snapshot -> the c x D parameter tensor ``[W b]``.
+
+        Accepts ``W`` (c x d; with a bias problem, a zero bias is NOT assumed: pass
+        ``(W, b)``, a dict with keys ``W``/``b``, or a c x (d+1) array ``[W b]``)."""
+        import torch
+
+        if isinstance(snapshot, dict):
+            if "W" not in snapshot:
+                raise ValueError("snapshot: a dict snapshot needs key 'W' (and 'b' with a bias)")
+            snapshot = (snapshot["W"], snapshot.get("b"))
+        if isinstance(snapshot, (tuple, list)):
+            if len(snapshot) != 2:
+                raise ValueError("snapshot: a tuple snapshot must be (W, b)")
+            W, b = snapshot
+            W = _as_tensor(W, "W", self.dtype, self.device)
+            if W.shape != (self.c, self.d):
+                raise ValueError(f"W: expected shape ({self.c}, {self.d}), got {tuple(W.shape)}")
+            if self.bias:
+                if b is None:
+                    raise ValueError("b: the problem has a bias; the snapshot must carry b")
+                b = _as_tensor(b, "b", self.dtype, self.device).reshape(-1)
+                if b.shape != (self.c,):
+                    raise ValueError(f"b: expected shape ({self.c},), got {tuple(b.shape)}")
+                return torch.cat([W, b[:, None]], dim=1)
+            if b is not None:
+                raise ValueError("b: the problem was built with bias=False but the snapshot carries b")
+            return W
+        W = _as_tensor(snapshot, "W", self.dtype, self.device)
+        if W.shape == (self.c, self.D):
+            return W
+        if self.bias and W.shape == (self.c, self.d):
+            raise ValueError(f"W: the problem has a bias; pass (W, b) or a ({self.c}, {self.D}) array [W b]")
+        raise ValueError(f"W: expected shape ({self.c}, {self.D}), got {tuple(W.shape)}")
+
+    def zeros(self):
+        import torch
+
+        return torch.zeros(self.c, self.D, dtype=self.dtype, device=self.device)
+
+
+def problem(X, y, c: int | None = None, *, bias: bool = True, device: str = "auto", dtype: str = "float64") -> Problem:
+    """Validate the data and put it on the device.
+
+    ``X``: (n, d) finite reals; ``y``: (n,) integers in ``0..c-1``; ``c`` defaults to
+    ``max(y) + 1`` and must be >= 2; ``dtype`` is ``"float64"`` or ``"float32"``.
+    """
+    import torch
+
+    dev = resolve_device(device)
+    if dtype not in ("float64", "float32"):
+        raise ValueError(f"dtype: must be 'float64' or 'float32', got {dtype!r}")
+    dt = getattr(torch, dtype)
+    X = _as_tensor(X, "X", dt, dev)
+    if X.ndim != 2 or X.shape[0] < 1 or X.shape[1] < 1:
+        raise ValueError(f"X: must be a non-empty 2-D array (n, d), got shape {tuple(X.shape)}")
+    ya = np.asarray(y.detach().cpu().numpy() if isinstance(y, torch.Tensor) else y)
+    if ya.ndim != 1 or ya.shape[0] != X.shape[0]:
+        raise ValueError(f"y: must be 1-D with n = {X.shape[0]} labels, got shape {ya.shape}")
+    if not np.issubdtype(ya.dtype, np.integer):
+        if not np.all(np.isfinite(ya)) or np.any(ya != np.round(ya)):
+            raise ValueError("y: labels must be integers")
+        ya = ya.astype(np.int64)
+    if c is None:
+        c = int(ya.max()) + 1
+    if isinstance(c, bool) or not isinstance(c, (int, np.integer)) or c < 2:
+        raise ValueError(f"c: the number of classes must be an integer >= 2, got {c!r}")
+    if ya.min() < 0 or ya.max() >= c:
+        raise ValueError(f"y: labels must lie in 0..{c - 1}, got range [{ya.min()}, {ya.max()}]")
+    n, d = X.shape
+    Xa = torch.cat([X, torch.ones(n, 1, dtype=dt, device=dev)], dim=1) if bias else X
+    return Problem(Xa, torch.as_tensor(ya, dtype=torch.long, device=dev), int(c), bool(bias), int(d))
+
+
+# --------------------------------------------------------------------------------------
+# loss, probabilities, gradient, Hessian
+# --------------------------------------------------------------------------------------
+def probabilities(pb: Problem, Wt):
+    """``P`` (n x c), ``P_ik = softmax(W~ x~_i)_k`` (stable: ``torch.softmax``)."""
+    import torch
+
+    return torch.softmax(pb.Xa @ Wt.T, dim=1)
+
+
+def loss(pb: Problem, Wt) -> float:
+    """``L = (1/n) sum_i -log softmax(W~ x~_i)_{y_i}`` (via ``log_softmax``)."""
+    import torch
+
+    lp = torch.log_softmax(pb.Xa @ Wt.T, dim=1)
+    return float(-lp[torch.arange(pb.n, device=pb.device), pb.y].mean())
+
+
+def gradient(pb: Problem, Wt):
+    """``G = (1/n) (P - Y)^T X~`` (c x D), ``Y`` the one-hot labels."""
+    import torch
+
+    R = probabilities(pb, Wt).clone()
+    R[torch.arange(pb.n, device=pb.device), pb.y] -= 1.0
+    return R.T @ pb.Xa / pb.n
+
+
+def hessian(pb: Problem, Wt):
+    """Dense Hessian (P x P, P = c D): ``H = (1/n) sum_i (diag(p_i) - p_i p_i^T) (x) x~_i x~_i^T``.
+
+    Built as block-diagonal ``(1/n) sum_i p_ik x~_i x~_i^T`` minus ``U^T U / n`` with
+    ``U_i = p_i (x) x~_i``. Memory ``P^2``: small problems only."""
+    import torch
+
+    P = probabilities(pb, Wt)
+    X = pb.Xa
+    U = (P[:, :, None] * X[:, None, :]).reshape(pb.n, -1)
+    H = -(U.T @ U) / pb.n
+    diag_blocks = torch.einsum("ik,ia,ib->kab", P, X, X) / pb.n
+    H4 = H.view(pb.c, pb.D, pb.c, pb.D)
+    idx = torch.arange(pb.c, device=pb.device)
+    H4[idx, :, idx, :] += diag_blocks
+    return H
+
+
+def hessian_autograd(pb: Problem, Wt):
+    """Reference Hessian by automatic differentiation (``torch.func.hessian``) of the loss."""
+    import torch
+
+    X, y = pb.Xa, pb.y
+
+    def f(theta):
+        lp = torch.log_softmax(X @ theta.view(pb.c, pb.D).T, dim=1)
+        return -lp[torch.arange(pb.n, device=X.device), y].mean()
+
+    return torch.func.hessian(f)(Wt.reshape(-1).clone())
+
+
+def hvp_fn(pb: Problem, Wt) -> Callable:
+    """Closed-form batched HVP: ``v`` of shape (..., P) -> ``H v`` of the same shape.
+
+    ``Z = X~ V^T``, ``R = P*Z - P*rowsum(P*Z)``, ``Hv = R^T X~ / n``; O(n c D) per vector."""
+    import torch
+
+    Pt = probabilities(pb, Wt).T.contiguous()  # c x n
+    X = pb.Xa
+
+    def hv(v):
+        shape = v.shape
+        V = v.reshape(-1, pb.c, pb.D)
+        Z = torch.matmul(V, X.T)  # (t, c, n): Z[t, k, i] = v_k . x~_i
+        PZ = Pt * Z
+        R = PZ - Pt * PZ.sum(dim=1, keepdim=True)
+        return (torch.matmul(R, X) / pb.n).reshape(shape)
+
+    return hv
+
+
+def autograd_hvp_fn(loss_fn: Callable, theta) -> Callable:
+    """Generic HVP of any scalar ``loss_fn(theta)`` by forward-over-reverse
+    (``torch.func.jvp`` of ``torch.func.grad``), batched over a leading axis with ``vmap``."""
+    import torch
+
+    g = torch.func.grad(loss_fn)
+
+    def one(v):
+        return torch.func.jvp(g, (theta,), (v,))[1]
+
+    batched = torch.func.vmap(one)
+
+    def hv(v):
+        return one(v) if v.ndim == theta.ndim else batched(v)
+
+    return hv
+
+
+def model_loss_fn(pb: Problem) -> Callable:
+    """``theta`` (flat, P) -> loss, for :func:`autograd_hvp_fn`."""
+    import torch
+
+    ar = torch.arange(pb.n, device=pb.device)
+
+    def f(theta):
+        lp = torch.log_softmax(pb.Xa @ theta.view(pb.c, pb.D).T, dim=1)
+        return -lp[ar, pb.y].mean()
+
+    return f
+
+
+# --------------------------------------------------------------------------------------
+# lambda_max
+# --------------------------------------------------------------------------------------
+def lanczos(hv: Callable, dim: int, *, iters: int = tol.LANCZOS_ITERS, seed: int = 0, dtype=None, device=None):
+    """Largest eigenpair of a symmetric operator from ``iters`` Lanczos steps with full
+    reorthogonalisation. Returns ``(ritz_value, ritz_vector)``; the Ritz value is a lower
+    bound on ``lambda_max`` that converges to it (exact once ``iters >= dim``)."""
+    import torch
+
+    if dim < 1:
+        raise ValueError(f"dim: must be >= 1, got {dim}")
+    if iters < 1:
+        raise ValueError(f"iters: must be >= 1, got {iters}")
+    dtype = dtype or torch.float64
+    g = torch.Generator(device="cpu").manual_seed(seed)
+    q = torch.randn(dim, generator=g, dtype=torch.float64).to(device=device, dtype=dtype)
+    q = q / q.norm()
+    k = min(iters, dim)
+    Q = torch.zeros(k, dim, dtype=dtype, device=device)
+    alpha, beta = [], []
+    for j in range(k):
+        Q[j] = q
+        w = hv(q)
+        a = torch.dot(w, q)
+        w = w - Q[: j + 1].T @ (Q[: j + 1] @ w)  # full reorthogonalisation (twice is enough)
+        w = w - Q[: j + 1].T @ (Q[: j + 1] @ w)
+        alpha.append(float(a))
+        bnorm = float(w.norm())
+        if j == k - 1 or bnorm <= tol.LANCZOS_BREAKDOWN * max(1.0, abs(alpha[0])):
+            break
+        beta.append(bnorm)
+        q = w / bnorm
+    m = len(alpha)
+    T = np.diag(alpha) + np.diag(beta[: m - 1], 1) + np.diag(beta[: m - 1], -1)
+    evals, evecs = np.linalg.eigh(T)
+    vec = Q[:m].T @ torch.as_tensor(evecs[:, -1], dtype=dtype, device=Q.device)
+    return float(evals[-1]), vec / vec.norm()
+
+
+def power_iteration(hv: Callable, dim: int, *, iters: int = 500, seed: int = 0, dtype=None, device=None) -> float:
+    """``lambda_max`` of a PSD operator by power iteration (Rayleigh quotient of the last iterate)."""
+    import torch
+
+    dtype = dtype or torch.float64
+    g = torch.Generator(device="cpu").manual_seed(seed)
+    v = torch.randn(dim, generator=g, dtype=torch.float64).to(device=device, dtype=dtype)
+    v = v / v.norm()
+    for _ in range(iters):
+        w = hv(v)
+        nw = w.norm()
+        if float(nw) == 0.0:
+            return 0.0
+        v = w / nw
+    return float(torch.dot(v, hv(v)))
+
+
+# --------------------------------------------------------------------------------------
+# (1,1)-norm
+# --------------------------------------------------------------------------------------
+def l11_dense(H) -> float:
+    """``||H||_{1,1} = sum_ij |H_ij|`` of a dense matrix (float64 sum)."""
+    return float(H.abs().sum(dtype=H.dtype))
+
+
+def l11_upper(pb: Problem, Wt) -> float:
+    """The closed form (U): ``(2/n) sum_i (1 - ||p_i||^2) ||x~_i||_1^2`` -- an upper bound on
+    ``||H||_{1,1}`` in general, equal to it when each coordinate product has one sign."""
+    P = probabilities(pb, Wt)
+    q = 1.0 - (P * P).sum(dim=1)
+    return float(2.0 * (q * pb.Xa.abs().sum(dim=1) ** 2).sum() / pb.n)
+
+
+def one_signed_pairs(pb: Problem):
+    """Boolean D x D mask: pairs ``(a, b)`` for which ``x~_ia x~_ib`` has one sign over ``i``
+    (zeros allowed). Every diagonal pair is one-signed."""
+    X = pb.Xa
+    pos = (X > 0).to(X.dtype)
+    neg = (X < 0).to(X.dtype)
+    n_pos = pos.T @ pos + neg.T @ neg
+    n_neg = pos.T @ neg + neg.T @ pos
+    return (n_pos == 0) | (n_neg == 0)
+
+
+def l11_exact(pb: Problem, Wt, *, chunk: int = 256) -> dict:
+    """Exact ``||H||_{1,1}`` without forming ``H``.
+
+    One-signed pairs ``(a, b)`` contribute ``(2/n) |sum_i q_i x~_ia x~_ib|`` with
+    ``q_i = 1 - ||p_i||^2``; mixed pairs are summed from ``M^{ab} = (1/n)(diag(P^T s) -
+    P^T diag(s) P)``, ``s_i = x~_ia x~_ib``, in chunks (memory ``chunk * c^2``).
+    Returns ``{"value", "upper", "mixed_pairs", "pairs"}``."""
+    import torch
+
+    X = pb.Xa
+    P = probabilities(pb, Wt)
+    q = 1.0 - (P * P).sum(dim=1)
+    mask = one_signed_pairs(pb)
+    G = (X * q[:, None]).T @ X  # sum_i q_i x_ia x_ib
+    value = 2.0 * float((G.abs() * mask).sum()) / pb.n
+    iu = torch.triu_indices(pb.D, pb.D, offset=1, device=pb.device)
+    mixed = ~mask[iu[0], iu[1]]
+    a_idx, b_idx = iu[0][mixed], iu[1][mixed]
+    total_mixed = 0.0
+    for s0 in range(0, a_idx.numel(), chunk):
+        a, b = a_idx[s0 : s0 + chunk], b_idx[s0 : s0 + chunk]
+        S = X[:, a] * X[:, b]  # n x B
+        M = -torch.einsum("ik,ij,ib->bkj", P, P, S)
+        diag = (P.T @ S).T  # B x c
+        M = M + torch.diag_embed(diag)
+        total_mixed += 2.0 * float(M.abs().sum()) / pb.n  # (a,b) and (b,a)
+    return {"value": value + total_mixed, "upper": l11_upper(pb, Wt), "mixed_pairs": int(mixed.sum()) * 2,
+            "pairs": pb.D * pb.D}
+
+
+def cauchy_l11(hv: Callable, dim: int, *, probes: int, seed: int = 0, dtype=None, device=None, batch: int = 64) -> dict:
+    """Cauchy-sketch estimate of ``||H||_{1,1}`` from ``probes`` HVPs (any model).
+
+    With ``v`` iid standard Cauchy, ``(H v)_r = sum_j H_rj v_j`` is Cauchy with scale
+    ``sum_j |H_rj| = ||H_r||_1`` (1-stability), and the median of ``|Cauchy(0, s)|`` is
+    ``s``. So ``est_r = median_t |(H v_t)_r|`` estimates the row norm and ``sum_r est_r``
+    estimates ``||H||_{1,1}``; the per-row relative standard error is asymptotically
+    ``(pi/2)/sqrt(T)`` (the sample median has variance ``1/(4 T f(s)^2)``, ``f(s) = 1/(pi s)``).
+    Returns ``{"estimate", "rows"}``."""
+    import torch
+
+    if probes < 1:
+        raise ValueError(f"probes: must be >= 1, got {probes}")
+    dtype = dtype or torch.float64
+    g = torch.Generator(device="cpu").manual_seed(seed)
+    out = []
+    for s0 in range(0, probes, batch):
+        t = min(batch, probes - s0)
+        u = torch.rand(t, dim, generator=g, dtype=torch.float64)
+        v = torch.tan(math.pi * (u - 0.5)).to(device=device, dtype=dtype)
+        out.append(hv(v).abs())
+    A = torch.cat(out, dim=0)
+    S, _ = torch.sort(A, dim=0)
+    T = S.shape[0]
+    med = S[T // 2] if T % 2 else 0.5 * (S[T // 2 - 1] + S[T // 2])
+    return {"estimate": float(med.sum()), "rows": med}
+
+
+# --------------------------------------------------------------------------------------
+# ||H||_{inf->1}
+# --------------------------------------------------------------------------------------
+def inf1_sign_iterations(hv: Callable, dim: int, *, restarts: int = tol.SIGN_RESTARTS, iters: int = tol.SIGN_ITERS,
+                         seed: int = 0, starts=None, dtype=None, device=None) -> dict:
+    """Lower bound on ``||H||_{inf->1} = max_{||v||_inf<=1} v^T H v`` (PSD ``H``).
+
+    From each start ``v in {-1,1}^P``, iterate ``v <- sign(H v)`` (``sign(0) = +1``). For PSD
+    ``H`` the objective never decreases: ``f(v') - f(v) >= 2 (v' - v)^T H v = 2(||Hv||_1 - v^T H v) >= 0``
+    (convexity of ``f``). Starts: ``restarts`` random sign vectors plus the rows of ``starts``.
+    Returns ``{"value", "v", "history"}`` (best value after each sweep)."""
+    import torch
+
+    dtype = dtype or torch.float64
+    g = torch.Generator(device="cpu").manual_seed(seed)
+    V = torch.where(torch.rand(max(restarts, 0), dim, generator=g) < 0.5, -1.0, 1.0).to(device=device, dtype=dtype)
+    if starts is not None:
+        S = torch.as_tensor(starts, dtype=dtype, device=device).reshape(-1, dim)
+        V = torch.cat([V, torch.where(S >= 0, 1.0, -1.0).to(dtype)], dim=0)
+    if V.shape[0] == 0:
+        raise ValueError("restarts: need at least one start")
+    history = []
+    for _ in range(iters):
+        HV = hv(V)
+        vals = (V * HV).sum(dim=1)
+        history.append(float(vals.max()))
+        Vn = torch.where(HV >= 0, 1.0, -1.0).to(dtype)
+        if torch.equal(Vn, V):
+            break
+        V = Vn
+    vals = (V * hv(V)).sum(dim=1)
+    i = int(torch.argmax(vals))
+    history.append(float(vals[i]))
+    return {"value": max(history), "v": V[i], "history": history}
+
+
+def inf1_brute_force(H, *, max_dim: int = tol.BRUTE_FORCE_MAX_DIM, batch_bits: int = 14) -> float:
+    """Exact ``max_{v in {-1,1}^P} v^T H v`` (= ``||H||_{inf->1}`` for PSD ``H``, the maximum of a
+    convex function over the cube being at a vertex) by enumerating ``2^(P-1)`` vectors
+    (``v`` and ``-v`` give the same value). Only for ``P <= max_dim``."""
+    import torch
+
+    Pd = H.shape[0]
+    if Pd > max_dim:
+        raise ValueError(f"H: brute force over {{-1,1}}^P needs P <= {max_dim}, got P = {Pd}")
+    H = H.to(torch.float64)
+    if Pd == 1:
+        return float(H[0, 0])
+    nfree = Pd - 1
+    bits = torch.arange(nfree, device=H.device)
+    best = -math.inf
+    step = 1 << min(batch_bits, nfree)
+    for s0 in range(0, 1 << nfree, step):
+        codes = torch.arange(s0, min(s0 + step, 1 << nfree), device=H.device)
+        V = ((codes[:, None] >> bits) & 1).to(torch.float64) * 2 - 1
+        V = torch.cat([torch.ones(V.shape[0], 1, dtype=torch.float64, device=H.device), V], dim=1)
+        best = max(best, float(((V @ H) * V).sum(dim=1).max()))
+    return best
+
+
+# --------------------------------------------------------------------------------------
+# per-block quantities (figures 7 and 8)
+# --------------------------------------------------------------------------------------
+def diag_block_traces(P, X, weights=None, *, variant: str = "correct"):
+    """Traces of the diagonal Hessian blocks of a softmax linear model from the probabilities
+    ``P`` (n x c), the inputs ``X`` (n x d, the coordinates of ``w_k`` to trace over) and
+    sample weights ``s`` (n; default ``1/n``, the plain mean loss):
+
+    ``correct``: ``Tr(H_kk) = sum_i s_i p_ik (1 - p_ik) ||x_i||^2`` (K24 eq. 4).
+    ``released_script``: the K24 analysis script's diagonal, with ``x`` where ``x^2``
+    belongs: ``sum_i s_i p_ik (1 - p_ik) sum_a x_ia`` (kept to show how it differs).
+
+    The one implementation behind :func:`block_traces` and ``theorycheck.sim.run.block_stats``."""
+    if variant not in TRACE_VARIANTS:
+        raise ValueError(f"variant: must be one of {TRACE_VARIANTS}, got {variant!r}")
+    feat = (X * X).sum(dim=1) if variant == "correct" else X.sum(dim=1)
+    w = feat / X.shape[0] if weights is None else feat * weights
+    return (P * (1.0 - P) * w[:, None]).sum(dim=0)
+
+
+def block_traces(pb: Problem, Wt, *, variant: str = "correct") -> dict:
+    """Per class ``k``: ``||grad_{w_k} L||`` and ``Tr(H_kk)`` for the rows ``w_k`` of ``W``
+    (the input coordinates only; the bias coordinate is excluded); the traces are
+    :func:`diag_block_traces` (``variant``: ``correct`` or the released script's ``x`` for ``x^2``)."""
+    if variant not in TRACE_VARIANTS:
+        raise ValueError(f"variant: must be one of {TRACE_VARIANTS}, got {variant!r}")
+    P = probabilities(pb, Wt)
+    G = gradient(pb, Wt)[:, : pb.d]
+    return {"grad_norm": G.norm(dim=1), "trace": diag_block_traces(P, pb.Xa[:, : pb.d], variant=variant)}
+
+
+def hessian_subset(pb: Problem, Wt, classes: Sequence[int], dims: Sequence[int]):
+    """The Hessian restricted to parameters ``(k, a)``, ``k in classes``, ``a in dims``
+    (row-major over (class, dim)): ``(1/n) sum_i (diag(p_iK) - p_iK p_iK^T) (x) x_iA x_iA^T``."""
+    import torch
+
+    K = torch.as_tensor(list(classes), dtype=torch.long, device=pb.device)
+    A = torch.as_tensor(list(dims), dtype=torch.long, device=pb.device)
+    P = probabilities(pb, Wt)[:, K]
+    X = pb.Xa[:, A]
+    kc, da = K.numel(), A.numel()
+    U = (P[:, :, None] * X[:, None, :]).reshape(pb.n, -1)
+    H = -(U.T @ U) / pb.n
+    H4 = H.view(kc, da, kc, da)
+    idx = torch.arange(kc, device=pb.device)
+    H4[idx, :, idx, :] += torch.einsum("ik,ia,ib->kab", P, X, X) / pb.n
+    return H
+
+
+def block_trace_matrix(pb: Problem, Wt, classes: Sequence[int] | None = None):
+    """``T_kj = Tr(H_kj) = (1/n) sum_i p_ik (1[k=j] - p_ij) ||x~_i||^2`` (c x c, or restricted
+    to ``classes``); rows sum to zero (K24 H.1)."""
+    import torch
+
+    P = probabilities(pb, Wt)
+    if classes is not None:
+        P = P[:, torch.as_tensor(list(classes), dtype=torch.long, device=pb.device)]
+    r = (pb.Xa * pb.Xa).sum(dim=1)
+    T = -(P * r[:, None]).T @ P / pb.n
+    return T + torch.diag((P * r[:, None]).sum(dim=0) / pb.n)
+
+
+def diag_offdiag_ratios(Hsub, n_classes: int) -> dict:
+    """Magnitudes of diagonal vs off-diagonal blocks of a (class, dim)-ordered Hessian subset:
+    medians and means of ``|H|`` over the entries of diagonal blocks and of off-diagonal blocks,
+    and their ratios; the same for the block traces."""
+    import torch
+
+    kc = n_classes
+    da = Hsub.shape[0] // kc
+    H4 = Hsub.abs().view(kc, da, kc, da)
+    eye = torch.eye(kc, dtype=torch.bool, device=Hsub.device)
+    blocks = H4.permute(0, 2, 1, 3).reshape(kc, kc, -1)  # [k, j, entries]
+    dvals = blocks[eye].reshape(-1)
+    ovals = blocks[~eye].reshape(-1)
+    tr = torch.diagonal(Hsub.view(kc, da, kc, da), dim1=1, dim2=3).sum(-1).abs()  # |Tr(H_kj)|
+    td, to = tr[eye], tr[~eye]
+    med = lambda t: float(torch.median(t))  # noqa: E731
+    return {
+        "entry_median_diag": med(dvals), "entry_median_offdiag": med(ovals),
+        "entry_median_ratio": med(dvals) / med(ovals),
+        "entry_mean_ratio": float(dvals.mean() / ovals.mean()),
+        "trace_median_diag": med(td), "trace_median_offdiag": med(to),
+        "trace_median_ratio": med(td) / med(to),
+        "trace_min_row_ratio": float((td / tr.masked_fill(eye, 0).max(dim=1).values).min()),
+    }
+
+
+# --------------------------------------------------------------------------------------
+# everything at one point, and along a path
+# --------------------------------------------------------------------------------------
+def smoothness_at(pb: Problem, Wt, *, lanczos_iters: int = tol.LANCZOS_ITERS, restarts: int = tol.SIGN_RESTARTS,
+                  sign_iters: int = tol.SIGN_ITERS, cauchy_probes: int = 0, dense: bool | None = None,
+                  seed: int = 0) -> dict:
+    """All smoothness constants at one point.
+
+    Keys: ``loss``, ``P`` (parameters), ``lambda_max`` (Lanczos), ``P_lambda_max``,
+    ``l11`` (exact, :func:`l11_exact`), ``l11_upper`` (closed form (U)), ``inf1_lower``
+    (best of sign iterations and ``tr H``), ``trace`` (``tr H``), optional ``l11_cauchy``;
+    with ``dense`` (default: ``P <= tol.DENSE_MAX_PARAMS``) also ``lambda_max_dense``."""
+    import torch
+
+    hv = hvp_fn(pb, Wt)
+    lam, vec = lanczos(hv, pb.P, iters=lanczos_iters, seed=seed, dtype=pb.dtype, device=pb.device)
+    P = probabilities(pb, Wt)
+    # tr H = (1/n) sum_i (1 - ||p_i||^2) ||x~_i||^2
+    trace = float(((1.0 - (P * P).sum(dim=1)) * (pb.Xa * pb.Xa).sum(dim=1)).sum() / pb.n)
+    # structured start: balanced class signs times the sign of the mean input
+    s = torch.where(torch.arange(pb.c, device=pb.device) % 2 == 0, 1.0, -1.0).to(pb.dtype)
+    xs = torch.where(pb.Xa.mean(dim=0) >= 0, 1.0, -1.0).to(pb.dtype)
+    starts = torch.stack([vec, (s[:, None] * xs[None, :]).reshape(-1)])
+    si = inf1_sign_iterations(hv, pb.P, restarts=restarts, iters=sign_iters, seed=seed, starts=starts,
+                              dtype=pb.dtype, device=pb.device)
+    ex = l11_exact(pb, Wt)
+    out = {"loss": loss(pb, Wt), "P": pb.P, "lambda_max": lam, "P_lambda_max": pb.P * lam,
+           "l11": ex["value"], "l11_upper": ex["upper"], "inf1_sign": si["value"], "trace": trace,
+           "inf1_lower": max(si["value"], trace, lam)}
+    if cauchy_probes:
+        out["l11_cauchy"] = cauchy_l11(hv, pb.P, probes=cauchy_probes, seed=seed + 1, dtype=pb.dtype,
+                                       device=pb.device)["estimate"]
+    if dense is None:
+        dense = pb.P <= tol.DENSE_MAX_PARAMS
+    if dense:
+        out["lambda_max_dense"] = float(torch.linalg.eigvalsh(hessian(pb, Wt))[-1])
+    return out
+
+
+def smoothness_along_path(snapshots: Iterable, X, y, c: int | None = None, *, bias: bool = True,
+                          device: str = "auto", dtype: str = "float64", **kw) -> dict:
+    """Smoothness constants along a path of parameter snapshots.
+
+    ``snapshots``: iterable of ``W`` / ``(W, b)`` / ``{"W", "b"}`` / ``[W b]`` (see
+    :meth:`Problem.params`). Returns a dict of lists, one entry per snapshot, with the keys
+    of :func:`smoothness_at`, plus ``ratio_l11_over_Plambda`` and ``ratio_l11_over_inf1_lower``."""
+    pb = problem(X, y, c, bias=bias, device=device, dtype=dtype)
+    rows = [smoothness_at(pb, pb.params(s), **kw) for s in snapshots]
+    if not rows:
+        raise ValueError("snapshots: need at least one snapshot")
+    out = {k: [r[k] for r in rows] for k in rows[0]}
+    out["ratio_l11_over_Plambda"] = [r["l11"] / r["P_lambda_max"] for r in rows]
+    out["ratio_l11_over_inf1_lower"] = [r["l11"] / r["inf1_lower"] for r in rows]
+    return out
+
+
+def init_constants(pb: Problem) -> dict:
+    """Closed forms at ``W = 0`` (``p_i = 1/c``), ``H_0 = (1/c)(I - 11^T/c) (x) Hbar~``:
+
+    * ``||H_0||_{1,1} = 2 (1 - 1/c) M`` when every coordinate product is one-signed, with
+      ``M = (1/n) sum_i ||x~_i||_1^2`` (else (U) is an upper bound);
+    * ``lambda_max(H_0) = lambda_max(Hbar~)/c``, so ``P lambda_max = D lambda_max(Hbar~)``;
+    * for one-signed input coordinates, ``(1 - (c mod 2)/c^2) M <= ||H_0||_{inf->1} <= M``: the upper
+      bound from ``v^T H_0 v <= (1/c) sum_k v_k^T Hbar~ v_k <= M``, the lower one from
+      ``v = s (x) sign(x~)`` with ``sum_k s_k`` in ``{0, 1}``."""
+    import torch
+
+    X = pb.Xa
+    M = float((X.abs().sum(dim=1) ** 2).mean())
+    Hbar = X.T @ X / pb.n
+    lam_bar = float(torch.linalg.eigvalsh(Hbar)[-1])
+    c = pb.c
+    return {"M": M, "l11": 2 * (1 - 1 / c) * M, "lambda_max": lam_bar / c, "P_lambda_max": pb.D * lam_bar,
+            "inf1_lower": (1 - (c % 2) / c**2) * M, "inf1_upper": M}
