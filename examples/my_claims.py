@@ -1,13 +1,22 @@
 """My paper, Lemma 1: for all x > 0, log(x) <= x - 1.  Run: theorycheck verify --claims examples/my_claims.py"""
 import sympy as sp
 
-from theorycheck import Result, Verdict, claim
+from theorycheck import Result, Variant, Verdict, claim
 
 x = sp.Symbol("x", positive=True)
 
 
+def wrong_forms(rhs):
+    """Wrong forms of the right-hand side the check must reject, and a true, stronger one it must not."""
+    return [Variant("x - 2 (wrong constant)", "constant", rhs - 1),
+            Variant("1 - x (flipped sign)", "sign", -rhs),
+            Variant("x^2/2 - 1 (wrong exponent)", "exponent", x**2 / 2 - 1),
+            Variant("2 (sqrt(x) - 1) (true and stronger)", "stronger", 2 * (sp.sqrt(x) - 1))]
+
+
 @claim("MY.lemma1", source="My paper, Lemma 1", statement="For all x > 0: log(x) <= x - 1",
-       printed=lambda: x - 1)  # the right-hand side, as printed
+       provenance="derived", printed=lambda: x - 1,  # the right-hand side, as printed
+       variants=wrong_forms)
 def my_lemma1(printed, profile):
     gap = printed - sp.log(x)  # the lemma says: gap >= 0 for every x > 0
     # gap is smooth on (0, oo): its infimum is at a critical point or a limit at an end
@@ -24,5 +33,5 @@ def my_lemma1(printed, profile):
         evidence["counterexample"] = {"where": bad[0][0], "gap": str(bad[0][1])}
         return Result(Verdict.FAILS, f"log(x) > {printed} at {bad[0][0]}", "symbolic", evidence)
     if all(v.is_extended_nonnegative for v in [*at.values(), *ends]):
-        return Result(Verdict.HOLDS, "the gap's minimum over x > 0 is >= 0 (proved)", "symbolic", evidence)
+        return Result(Verdict.HOLDS, "the gap's minimum over x > 0 is >= 0", "symbolic", evidence, strength="proved")
     return Result(Verdict.INCONCLUSIVE, "could not decide the sign of the gap", "symbolic", evidence)

@@ -109,7 +109,7 @@ def test_user_claim_file(tmp_path):
     f.write_text(
         "from theorycheck.core.registry import claim\n"
         "from theorycheck.core.result import Result, Verdict\n"
-        "@claim('USER.t1', source='me', statement='1+1=2', printed=2)\n"
+        "@claim('USER.t1', provenance='derived', source='me', statement='1+1=2', printed=2)\n"
         "def t1(p, profile):\n"
         "    return Result(Verdict.HOLDS if 1 + 1 == p else Verdict.INCONCLUSIVE, 'computed 1+1', 'exact')\n"
     )

@@ -63,7 +63,7 @@ def test_entry_point_group_is_discovered(tmp_path):
     (site / "tc_ep_demo.py").write_text(textwrap.dedent("""
         from theorycheck import Result, Verdict, claim
 
-        @claim("EPDEMO.sum", source="a plug-in package", statement="1 + 2 = 3", printed=3)
+        @claim("EPDEMO.sum", provenance="derived", source="a plug-in package", statement="1 + 2 = 3", printed=3)
         def check(printed, profile):
             ok = 1 + 2 == printed
             return Result(Verdict.HOLDS if ok else Verdict.CORRECTED, "computed 1 + 2", "exact",

@@ -56,7 +56,7 @@ def test_render_shows_statement_verdict_and_evidence_summary():
                                            "evidence": {"part": {"verdict": "corrected", "finding": "factor 2"},
                                                         "tolerance": 1e-20, "series": [1, 2]}}]}
     md = docsgen.render([c], res)
-    for s in ("## ZZDOC.a", "Paper Z, Lemma 1", "x = y", "corrected (symbolic)", "x = 2 y",
+    for s in ("## ZZDOC.a", "Paper Z, Lemma 1", "x = y", "corrected (symbolic; strength", "x = 2 y",
               "`part`: **corrected**, factor 2", "`tolerance`: `1e-20`", "also: `series`"):
         assert s in md
     assert "not run" in docsgen.render([c], {"claims": []})

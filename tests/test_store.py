@@ -146,15 +146,15 @@ def _log(x):
 def _ok(name):
     return Result(Verdict.HOLDS, name + " computed", "exact", {"name": name})
 
-@claim("TINT.a", source="test", statement="a", printed=1)
+@claim("TINT.a", provenance="derived", source="test", statement="a", printed=1)
 def a(p, profile):
     _log("a"); return _ok("a")
 
-@claim("TINT.b", source="test", statement="b", printed=1)
+@claim("TINT.b", provenance="derived", source="test", statement="b", printed=1)
 def b(p, profile):
     _log("b"); return _ok("b")
 
-@claim("TINT.c", source="test", statement="c", printed=1)
+@claim("TINT.c", provenance="derived", source="test", statement="c", printed=1)
 def c(p, profile):
     _log("c-start")
     if os.environ.get("TC_TEST_BLOCK"):
@@ -241,7 +241,7 @@ def test_cli_fresh_and_no_store(tmp_path):
     f.write_text(textwrap.dedent("""
         from theorycheck.core.registry import claim
         from theorycheck.core.result import Result, Verdict
-        @claim('TCLI.t1', source='me', statement='1+1=2', printed=2)
+        @claim('TCLI.t1', provenance='derived', source='me', statement='1+1=2', printed=2)
         def t1(p, profile):
             return Result(Verdict.HOLDS if 1 + 1 == p else Verdict.INCONCLUSIVE, 'computed 1+1', 'exact')
     """))

@@ -6,7 +6,7 @@ behind it).
 
 The public API, for claims of your own::
 
-    from theorycheck import claim, Result, Verdict, combine
+    from theorycheck import claim, Result, Verdict, Variant, combine
     from theorycheck import prove_zero, prove_equal      # symbolic tactics (import SymPy)
 
 Layers, each importing only from those below it:
@@ -25,6 +25,7 @@ are loaded on first use).
 from theorycheck.core.registry import (
     Claim,
     Outcome,
+    Variant,
     all_claims,
     claim,
     get,
@@ -53,5 +54,5 @@ def __getattr__(name):
     raise AttributeError(f"module 'theorycheck' has no attribute {name!r}")
 
 
-__all__ = ["Claim", "Outcome", "Result", "Verdict", "__version__", "all_claims", "claim", "combine", "get",
+__all__ = ["Claim", "Outcome", "Result", "Variant", "Verdict", "__version__", "all_claims", "claim", "combine", "get",
            "load_file", "select", *_LAZY]

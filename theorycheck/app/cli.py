@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from theorycheck.core.result import STRENGTHS
 from theorycheck.core.store import results_json, run_selected, write_results_json
 from theorycheck.core.version import __version__
 
@@ -31,7 +32,15 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--strict", action="store_true", help="exit 1 if any verdict is corrected, fails or inconclusive")
     v.add_argument("--claims", action="append", default=[], metavar="FILE", help="also load claims from a Python file")
     v.add_argument("--verbose", "-v", action="store_true", help="print each claim's statement, correction and evidence")
+    v.add_argument("--min-strength", choices=STRENGTHS, metavar="S",
+                   help=f"list the claims whose evidence is weaker than S (one of {', '.join(STRENGTHS)})")
     _store_args(v)
+
+    mu = sub.add_parser("mutants", help="run each claim against its declared wrong (and stronger) variants")
+    mu.add_argument("--only", nargs="+", metavar="ID", help="claim IDs or ID prefixes")
+    mu.add_argument("--profile", choices=("quick", "full"), default="quick")
+    mu.add_argument("--claims", action="append", default=[], metavar="FILE", help="also load claims from a Python file")
+    mu.add_argument("--json", metavar="PATH", help="write the matrix as JSON to PATH ('-' for stdout)")
 
     rp = sub.add_parser("report", help="write the HTML report and its Markdown twin")
     rp.add_argument("--out", default="report", metavar="DIR", help="output folder (default: report)")
@@ -108,6 +117,12 @@ def cmd_verify(args) -> int:
                 print(f"\n{r.claim.id}  CRASH\n{r.trace}", file=log)
             else:
                 print("\n" + runner.describe(r), file=log)
+    if args.min_strength:
+        need = STRENGTHS.index(args.min_strength)
+        weak = [r for r in results if not isinstance(r, runner.Crash) and STRENGTHS.index(r.result.strength) < need]
+        print(f"\n{len(weak)} claims with evidence weaker than {args.min_strength}:", file=log)
+        for r in weak:
+            print(f"  {r.claim.id:<28} {r.result.strength}", file=log)
     crashes = [r for r in results if isinstance(r, runner.Crash)]
     for c in crashes:
         print(f"\n{c.claim.id} crashed:\n{c.trace}", file=sys.stderr)
@@ -116,6 +131,37 @@ def cmd_verify(args) -> int:
     if args.strict and any(r.verdict in runner.STRICT_REJECTS for r in results):
         return 1
     return 0
+
+
+def cmd_mutants(args) -> int:
+    import json
+
+    from theorycheck.core import mutants, registry
+    from theorycheck.core.store import atomic_write_text
+
+    try:
+        _load_user(args.claims)
+        claims = registry.select(args.only)
+    except ValueError as e:
+        print(f"theorycheck: {e}", file=sys.stderr)
+        return 2
+    log = sys.stderr if args.json == "-" else sys.stdout
+    try:
+        cells = mutants.kill_matrix(claims, args.profile)
+    except KeyboardInterrupt:
+        return _interrupted(sys.stderr)
+    print(mutants.format_matrix(cells), file=log)
+    problems = [p for c in claims for p in mutants.declaration_problems(c)]
+    for p in problems:
+        print(f"missing: {p}", file=log)
+    if args.json:
+        text = json.dumps({"profile": args.profile, "cells": [m.to_dict() for m in cells],
+                           "counts": mutants.kill_counts(cells)}, indent=2) + "\n"
+        if args.json == "-":
+            sys.stdout.write(text)
+        else:
+            atomic_write_text(args.json, text)
+    return 0 if all(m.ok for m in cells) and not problems else 1
 
 
 def cmd_list(args) -> int:
@@ -188,7 +234,7 @@ def cmd_docs(args) -> int:
     )
 
 
-COMMANDS = {"verify": cmd_verify, "list": cmd_list, "plot": cmd_plot, "report": cmd_report, "docs": cmd_docs}
+COMMANDS = {"verify": cmd_verify, "mutants": cmd_mutants, "list": cmd_list, "plot": cmd_plot, "report": cmd_report, "docs": cmd_docs}
 
 
 def main(argv=None) -> int:

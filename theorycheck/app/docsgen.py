@@ -81,18 +81,25 @@ def render(claims: Iterable[Claim], results: dict) -> str:
            "", "# Claims", "",
            f"{len(claims)} claims, checked with the `{results.get('profile', DOCS_PROFILE)}` profile. "
            "Re-run one with the command under it; regenerate this page with `theorycheck docs`.", "",
-           "| ID | paper | verdict | finding |", "|---|---|---|---|"]
+           "Strength: `proved` (symbolic, for all parameters) > `certified` (ball arithmetic over a stated "
+           "range) > `exact-instances` > `sampled` > `empirical` (simulation over seeds). Provenance: "
+           "`seed-fulltext`, `seed-abstract` (a correction may reflect the transcription), `derived` "
+           "(the package's own statement).", "",
+           "| ID | paper | verdict | strength | provenance | finding |", "|---|---|---|---|---|---|"]
     for c in claims:
         d = by_id.get(c.id)
         out.append(f"| [{c.id}](#{c.id.lower().replace('.', '')}) | {paper_of(c.id)} | "
-                   f"{d['verdict'] if d else 'not run'} | {_md(d['finding']).replace('|', '/') if d else ''} |")
+                   f"{d['verdict'] if d else 'not run'} | {d.get('strength') if d else ''} | {c.provenance} | "
+                   f"{_md(d['finding']).replace('|', '/') if d else ''} |")
     for c in claims:
         d = by_id.get(c.id)
         out += ["", f"## {c.id}", "", f"- **Source:** {_md(c.source)}", f"- **Statement (as printed):** {_md(c.statement)}"]
         if d is None:
             out.append(f"- **Verdict:** not run (regenerate with `{REGENERATE}`)")
             continue
-        out += [f"- **Verdict:** {d['verdict']} ({d.get('method')})", f"- **Finding:** {_md(d['finding'])}"]
+        out += [f"- **Provenance:** {c.provenance}",
+                f"- **Verdict:** {d['verdict']} ({d.get('method')}; strength: {d.get('strength')})",
+                f"- **Finding:** {_md(d['finding'])}"]
         if d.get("correction"):
             label = "Stronger statement" if d["verdict"] == "sharpened" else "Corrected statement"
             out.append(f"- **{label}:** {_md(d['correction'])}")

@@ -37,7 +37,46 @@ from theorycheck.core.result import Result, Verdict
 
 PROFILES = ("quick", "full")
 
+#: Where a statement comes from (see SPEC.md): transcribed from a full text in the seeds, from an
+#: abstract or a public summary only (a "corrected" may then reflect the transcription), or a
+#: statement of this package's own.
+PROVENANCES = ("seed-fulltext", "seed-abstract", "derived")
+
+#: Kinds of declared variants of a printed statement. Every kind but ``stronger`` is a wrong
+#: statement the check must reject; ``stronger`` is true and stronger, and must not be rejected.
+VARIANT_KINDS = ("constant", "sign", "exponent", "dependence", "part", "other", "stronger")
+
 CheckFn = Callable[[Any, str], Result]
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A deliberately changed form of a printed statement, declared next to the claim.
+
+    ``kind`` is one of :data:`VARIANT_KINDS`: ``constant`` (a wrong constant), ``sign`` (a flipped
+    sign), ``exponent`` (a wrong exponent), ``dependence`` (a wrong dependence on the parameter
+    ``param``), ``part`` (all parts of a pair or set mended but this one), ``other`` (any other
+    wrong statement), or ``stronger`` (true and stronger than printed). ``printed`` is the changed
+    statement in the same machine form as the claim's ``printed``.
+    """
+
+    name: str
+    kind: str
+    printed: Any
+    param: str | None = None
+
+    def __post_init__(self):
+        if not self.name:
+            raise ValueError("name: a variant needs a name")
+        if self.kind not in VARIANT_KINDS:
+            raise ValueError(f"kind: must be one of {VARIANT_KINDS}, got {self.kind!r}")
+        if self.kind == "dependence" and not self.param:
+            raise ValueError("param: a 'dependence' variant must name the parameter whose dependence it changes")
+
+    @property
+    def expect(self) -> str:
+        """``"accept"`` for a true, stronger statement; ``"reject"`` for a wrong one."""
+        return "accept" if self.kind == "stronger" else "reject"
 
 
 @dataclass(frozen=True)
@@ -53,6 +92,11 @@ class Claim:
     printed: the statement as printed in machine form, or a zero-argument factory for it
         (factories keep SymPy out of import time).
     tags: free labels (e.g. ``"gpu"``, ``"slow"``).
+    provenance: one of :data:`PROVENANCES`.
+    parameters: the parameters the statement states a dependence on (e.g. ``("pi", "t")``); each
+        needs a declared ``dependence`` variant.
+    variants: ``variants(printed) -> list[Variant]``: wrong (and true-but-stronger) forms of the
+        printed statement, built from it; the kill matrix runs the check on each.
     """
 
     id: str
@@ -61,6 +105,22 @@ class Claim:
     check: CheckFn
     printed: Any = None
     tags: tuple[str, ...] = field(default_factory=tuple)
+    provenance: str = "derived"
+    parameters: tuple[str, ...] = field(default_factory=tuple)
+    variants: Callable[[Any], list] | None = None
+
+    def declared_variants(self) -> list[Variant]:
+        """The declared variants, built from the printed statement (empty if none)."""
+        if self.variants is None:
+            return []
+        vs = list(self.variants(self.printed_statement()))
+        names = [v.name for v in vs]
+        if len(set(names)) != len(names):
+            raise ValueError(f"variants: names must be unique within {self.id}, got {names}")
+        for v in vs:
+            if not isinstance(v, Variant):
+                raise ValueError(f"variants: {self.id} declared {type(v).__name__}, not Variant")
+        return vs
 
     def printed_statement(self) -> Any:
         """The machine form of the statement as printed (the factory is called if needed)."""
@@ -81,11 +141,17 @@ class Claim:
         seconds = time.perf_counter() - t0
         if not isinstance(result, Result):
             raise TypeError(f"check of {self.id} returned {type(result).__name__}, not Result")
+        if self.provenance == "seed-abstract" and result.verdict.rejects_printed and ABSTRACT_NOTE not in result.finding:
+            result.finding = f"{result.finding} {ABSTRACT_NOTE}"
         return Outcome(self, result, seconds)
 
     @property
     def module(self) -> str:
         return getattr(self.check, "__module__", "?")
+
+
+#: Appended to the finding of a rejected statement whose provenance is ``seed-abstract``.
+ABSTRACT_NOTE = "(statement transcribed from an abstract or summary: the transcription may be at fault, not the paper)"
 
 
 @dataclass
@@ -105,6 +171,7 @@ class Outcome:
             "id": self.claim.id,
             "source": self.claim.source,
             "statement": self.claim.statement,
+            "provenance": self.claim.provenance,
         }
         d.update(self.result.to_dict())
         d["seconds"] = round(self.seconds, 4)
@@ -137,17 +204,29 @@ def claim(
     statement: str,
     printed: Any = None,
     tags: Iterable[str] = (),
+    provenance: str | None = None,
+    parameters: Iterable[str] = (),
+    variants: Callable[[Any], list] | None = None,
 ) -> Callable[[CheckFn], CheckFn]:
     """Decorator registering ``fn(printed, profile) -> Result`` as the check of claim ``id``.
+
+    ``provenance`` (required) is one of :data:`PROVENANCES`. ``parameters`` lists the parameters
+    the statement states a dependence on; ``variants(printed) -> list[Variant]`` declares its
+    wrong (and true-but-stronger) forms, run by ``theorycheck mutants`` and the kill-matrix test.
 
     The function is returned unchanged (so it can be called directly in tests); the
     :class:`Claim` is attached to it as ``fn.claim``.
     """
     if not id or " " in id:
         raise ValueError(f"id: must be a non-empty string without spaces, got {id!r}")
+    if provenance not in PROVENANCES:
+        raise ValueError(f"provenance: must be one of {PROVENANCES} (see SPEC.md), got {provenance!r}")
+    if variants is not None and not callable(variants):
+        raise ValueError("variants: must be a function printed -> list[Variant]")
 
     def deco(fn: CheckFn) -> CheckFn:
-        c = register(Claim(id=id, source=source, statement=statement, check=fn, printed=printed, tags=tuple(tags)))
+        c = register(Claim(id=id, source=source, statement=statement, check=fn, printed=printed, tags=tuple(tags),
+                           provenance=provenance, parameters=tuple(parameters), variants=variants))
         fn.claim = c  # type: ignore[attr-defined]
         return fn
 

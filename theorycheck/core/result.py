@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable
 
 
 class Verdict(str, enum.Enum):
@@ -50,6 +50,41 @@ class Verdict(str, enum.Enum):
 #: Methods a check may report; combine with ``+`` (e.g. ``"symbolic+numeric"``).
 METHODS = ("symbolic", "numeric", "simulation", "exact")
 
+#: How strong the evidence behind a verdict is, weakest first:
+#:
+#: ===================  ===================================================================
+#: ``empirical``        simulation, with its seeds and statistics
+#: ``sampled``          float or mpmath evaluations at sampled points (not a certificate)
+#: ``exact-instances``  exact (rational/symbolic) arithmetic at stated parameter values only
+#: ``certified``        rigorous enclosures (ball arithmetic) over a stated range
+#: ``proved``           symbolic, for every parameter value the statement quantifies over
+#: ===================  ===================================================================
+#:
+#: A combined result takes its weakest part.
+STRENGTHS = ("empirical", "sampled", "exact-instances", "certified", "proved")
+
+#: The strength assumed when a check does not state one: the weakest that its method allows, so
+#: that an unstated strength never over-claims (a symbolic computation is only ``proved`` when
+#: the check says it holds for every parameter value).
+_DEFAULT_STRENGTH = {"simulation": "empirical", "numeric": "sampled", "exact": "exact-instances",
+                     "symbolic": "exact-instances"}
+
+
+def weakest(strengths) -> str:
+    """The weakest of ``strengths`` (names from :data:`STRENGTHS`)."""
+    strengths = list(strengths)
+    if not strengths:
+        raise ValueError("strengths: need at least one")
+    for s in strengths:
+        if s not in STRENGTHS:
+            raise ValueError(f"strength: must be one of {STRENGTHS}, got {s!r}")
+    return min(strengths, key=STRENGTHS.index)
+
+
+def default_strength(method: str) -> str:
+    """The weakest strength any of the ``+``-joined methods allows (see :data:`_DEFAULT_STRENGTH`)."""
+    return weakest(_DEFAULT_STRENGTH[m] for m in method.split("+") if m in _DEFAULT_STRENGTH)
+
 
 @dataclass
 class Result:
@@ -69,6 +104,11 @@ class Result:
         JSON-able mapping: computed and claimed values, residuals, tolerances, ranges.
     correction:
         The corrected (``corrected``) or stronger (``sharpened``) statement; ``None`` otherwise.
+    strength:
+        How strong the evidence is, one of :data:`STRENGTHS`. When not given, the weakest that
+        the method allows (:func:`default_strength`): a check must say ``"proved"`` or
+        ``"certified"`` explicitly. ``"proved"`` needs a symbolic method and ``"certified"`` the
+        range in the evidence (``evidence["range"]``).
     """
 
     verdict: Verdict
@@ -76,6 +116,7 @@ class Result:
     method: str
     evidence: dict[str, Any] = field(default_factory=dict)
     correction: str | None = None
+    strength: str | None = None
 
     def __post_init__(self) -> None:
         self.verdict = Verdict(self.verdict)
@@ -92,6 +133,14 @@ class Result:
             raise ValueError(f"correction: must be None for a '{self.verdict.value}' verdict")
         if self.verdict is Verdict.FAILS and "counterexample" not in self.evidence:
             raise ValueError("evidence: a 'fails' verdict must carry evidence['counterexample']")
+        if self.strength is None:
+            self.strength = default_strength(self.method)
+        if self.strength not in STRENGTHS:
+            raise ValueError(f"strength: must be one of {STRENGTHS}, got {self.strength!r}")
+        if self.strength == "proved" and "symbolic" not in parts:
+            raise ValueError("strength: 'proved' needs a symbolic method")
+        if self.strength == "certified" and not _has_range(self.evidence):
+            raise ValueError("strength: 'certified' needs the certified range in evidence['range']")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -100,6 +149,7 @@ class Result:
             "method": self.method,
             "evidence": jsonable(self.evidence),
             "correction": self.correction,
+            "strength": self.strength,
         }
 
     @classmethod
@@ -110,7 +160,15 @@ class Result:
             method=d["method"],
             evidence=d.get("evidence", {}),
             correction=d.get("correction"),
+            strength=d.get("strength"),
         )
+
+
+def _has_range(evidence: dict[str, Any]) -> bool:
+    """True when ``evidence`` (or a part's evidence, for combined results) states a ``range``."""
+    if "range" in evidence:
+        return True
+    return any(isinstance(v, dict) and "range" in v for v in evidence.values())
 
 
 def jsonable(obj: Any) -> Any:
@@ -150,13 +208,17 @@ def jsonable(obj: Any) -> Any:
 _PRECEDENCE = (Verdict.FAILS, Verdict.CORRECTED, Verdict.INCONCLUSIVE, Verdict.SHARPENED, Verdict.HOLDS)
 
 
-def combine(parts: dict[str, Result], *, holds: str | None = None) -> Result:
+def combine(parts: dict[str, Result], *, holds: str | None = None, cross_checks: Iterable[str] = ()) -> Result:
     """Combine the results of the parts of one claim into one result.
 
     The verdict is the first of ``fails, corrected, inconclusive, sharpened, holds`` that
-    any part has. The finding lists the parts that did not hold; the correction joins the
+    any part has; the strength is the weakest part's. The finding lists the parts that did not hold; the correction joins the
     parts' corrections (each prefixed with its part name); the evidence keeps every
     part's evidence under its name. ``holds`` is the finding used when all parts hold.
+
+    ``cross_checks`` names parts that re-derive what another part already established (e.g. an
+    exact computation at a few instances beside a general proof): they count for the verdict (a
+    disagreeing cross-check still shows), but not for the strength.
     """
     if not parts:
         raise ValueError("parts: need at least one part")
@@ -175,8 +237,16 @@ def combine(parts: dict[str, Result], *, holds: str | None = None) -> Result:
     correction = " ".join(corr) if verdict in (Verdict.CORRECTED, Verdict.SHARPENED) and corr else None
     if verdict in (Verdict.CORRECTED, Verdict.SHARPENED) and correction is None:  # pragma: no cover
         raise ValueError("parts: a corrected/sharpened part must carry its correction")
-    evidence: dict[str, Any] = {k: {"verdict": p.verdict.value, "finding": p.finding, **p.evidence} for k, p in parts.items()}
+    cross = set(cross_checks)
+    evidence: dict[str, Any] = {k: {"verdict": p.verdict.value, "finding": p.finding, "strength": p.strength,
+                                    **({"cross_check": True} if k in cross else {}), **p.evidence}
+                                for k, p in parts.items()}
     fails = [k for k, p in parts.items() if p.verdict is Verdict.FAILS]
     if fails:
         evidence["counterexample"] = {k: parts[k].evidence["counterexample"] for k in fails}
-    return Result(verdict, finding, "+".join(methods), evidence=evidence, correction=correction)
+    unknown = cross - set(parts)
+    if unknown:
+        raise ValueError(f"cross_checks: {sorted(unknown)} are not parts ({sorted(parts)})")
+    counted = [p.strength for k, p in parts.items() if k not in cross] or [p.strength for p in parts.values()]
+    strength = weakest(counted)
+    return Result(verdict, finding, "+".join(methods), evidence=evidence, correction=correction, strength=strength)

@@ -53,17 +53,20 @@ def run_claims(
 
 
 def format_table(results: list["Outcome | Crash"], width: int = 60) -> str:
-    """A plain-text table: ID, verdict, method, one-line finding, seconds."""
-    rows = [("ID", "verdict", "method", "finding", "seconds")]
+    """A plain-text table: ID, verdict, strength, provenance, one-line finding, seconds."""
+    rows = [("ID", "verdict", "strength", "provenance", "finding", "seconds")]
     for r in results:
         if isinstance(r, Crash):
-            rows.append((r.claim.id, "CRASH", "-", _one_line(f"{type(r.exc).__name__}: {r.exc}", width), f"{r.seconds:.2f}"))
+            rows.append((r.claim.id, "CRASH", "-", r.claim.provenance, _one_line(f"{type(r.exc).__name__}: {r.exc}", width),
+                         f"{r.seconds:.2f}"))
         else:
-            rows.append((r.claim.id, r.verdict.value, r.result.method, _one_line(r.result.finding, width), f"{r.seconds:.2f}"))
-    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+            rows.append((r.claim.id, r.verdict.value, r.result.strength, r.claim.provenance,
+                         _one_line(r.result.finding, width), f"{r.seconds:.2f}"))
+    n = len(rows[0])
+    widths = [max(len(row[i]) for row in rows) for i in range(n)]
     lines = []
     for j, row in enumerate(rows):
-        cells = [row[i].ljust(widths[i]) if i < 4 else row[i].rjust(widths[i]) for i in range(5)]
+        cells = [row[i].ljust(widths[i]) if i < n - 1 else row[i].rjust(widths[i]) for i in range(n)]
         lines.append("  ".join(cells).rstrip())
         if j == 0:
             lines.append("  ".join("-" * w for w in widths))
@@ -89,8 +92,10 @@ def to_json(results: list["Outcome | Crash"]) -> dict:
                     "id": r.claim.id,
                     "source": r.claim.source,
                     "statement": r.claim.statement,
+                    "provenance": r.claim.provenance,
                     "verdict": "crash",
                     "method": None,
+                    "strength": None,
                     "finding": f"{type(r.exc).__name__}: {r.exc}",
                     "correction": None,
                     "evidence": {"traceback": r.trace},
@@ -114,7 +119,8 @@ def write_json(results, dest: str, stream: TextIO | None = None) -> None:
 def describe(o: Outcome) -> str:
     """Multi-line description of one outcome: verdict, finding, correction, evidence."""
     r = o.result
-    lines = [f"{o.claim.id}  [{r.verdict.value}]  ({r.method}, {o.seconds:.2f} s)", f"  source:    {o.claim.source}"]
+    lines = [f"{o.claim.id}  [{r.verdict.value}]  ({r.method}; strength {r.strength}; {o.seconds:.2f} s)",
+             f"  source:    {o.claim.source}  [{o.claim.provenance}]"]
     lines += _wrap("statement: ", o.claim.statement)
     lines += _wrap("finding:   ", r.finding)
     if r.correction:

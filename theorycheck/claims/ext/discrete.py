@@ -76,7 +76,7 @@ def printed_reduction():
     }
 
 
-@claim("EXT.discrete.reduction", source="theorycheck (beyond K24 lemma 4): simple setting, discrete time",
+@claim("EXT.discrete.reduction", provenance="derived", source="theorycheck (beyond K24 lemma 4): simple setting, discrete time",
        statement=("From W_0 = 0 on the simple setting, every optimizer here (GD, NGD, sign descent, each +-momentum, "
                   "Adam, Signum) keeps each column's off-diagonal entries equal, so the dense c x c simulation equals a "
                   "2c-dimensional recurrence; GD: u_{t+1} = u_t + alpha pi_k (c/z) sigma(log z - u_t); sign descent: "
@@ -192,7 +192,7 @@ def _collapse_dev(L: np.ndarray, v: np.ndarray) -> float:
     return dev
 
 
-@claim("EXT.discrete.gd_rate", source="theorycheck (discrete-time analogue of K24 theorem 3 / lemma 6)",
+@claim("EXT.discrete.gd_rate", provenance="derived", source="theorycheck (discrete-time analogue of K24 theorem 3 / lemma 6)",
        statement=("GD with step alpha on the simple setting: per-class log-log slope of l_k(t) -> -1; "
                   "alpha pi_k t l_k(t) -> (c-1)/c; the per-class curves collapse onto one curve against pi_k alpha t "
                   "(up to an O(alpha pi_k) discretisation error)."),
@@ -281,7 +281,7 @@ def printed_sign_spread():
     return {"spread": 0.0}
 
 
-@claim("EXT.discrete.sign_spread", source="theorycheck (discrete-time analogue of K24 lemma 7)",
+@claim("EXT.discrete.sign_spread", provenance="derived", source="theorycheck (discrete-time analogue of K24 lemma 7)",
        statement="Sign descent (with or without heavy-ball momentum, and Signum) on the simple setting: the per-class loss "
                  "curves coincide for any pi (spread 0), pi_k down to 1e-12.",
        printed=printed_sign_spread)
@@ -313,7 +313,7 @@ def printed_adam_eps():
     return {"spread_vanishes_as_eps_to_0": True, "default_eps_pi_independent": False}
 
 
-@claim("EXT.discrete.adam_eps", source="theorycheck (Adam on the simple setting; K24 figure 6 shows it for the quadratic)",
+@claim("EXT.discrete.adam_eps", provenance="derived", source="theorycheck (Adam on the simple setting; K24 figure 6 shows it for the quadratic)",
        statement=("Adam on the simple setting: the spread between per-class curves vanishes as eps -> 0 (exactly "
                   "pi-independent at eps = 0), while with PyTorch's default eps = 1e-8 the rare classes (pi_k |g| <~ eps) lag."),
        printed=printed_adam_eps)
@@ -370,7 +370,7 @@ def printed_ngd():
     return {"removes_pi_dependence": False, "is_gd_with_step_alpha_over_grad_norm": True}
 
 
-@claim("EXT.discrete.ngd", source="theorycheck (normalized GD on the simple setting; cf. K24 figure 5)",
+@claim("EXT.discrete.ngd", provenance="derived", source="theorycheck (normalized GD on the simple setting; cf. K24 figure 5)",
        statement=("Normalized GD on the simple setting is GD with the step schedule alpha/||g_t||_2: its per-class curves "
                   "collapse against pi_k tau_t (tau_t = sum_{s<t} alpha/||g_s||), so it keeps GD's dependence on pi "
                   "(time to halve l_k grows like 1/pi_k)."),
@@ -431,7 +431,7 @@ def printed_rotation():
     return {"gd_equivariant": True, "adam_equivariant": False, "sign_equivariant": False}
 
 
-@claim("EXT.rotation", source="theorycheck (X24 rotation argument, measured on the simple setting)",
+@claim("EXT.rotation", provenance="derived", source="theorycheck (X24 rotation argument, measured on the simple setting)",
        statement=("Under an orthogonal change of the parameters theta = Q vec(W), GD's trajectory is equivariant "
                   "(theta_t = Q vec(W_t), same losses); Adam's and sign descent's are not."),
        printed=printed_rotation)

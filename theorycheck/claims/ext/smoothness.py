@@ -84,7 +84,7 @@ def _rel_ok(lhs, rhs):
 
 @claim(
     "EXT.smoothness.norm_relations",
-    source="NUMERICS.md (smoothness constants); standard facts, checked by brute force",
+    provenance="derived", source="NUMERICS.md (smoothness constants); standard facts, checked by brute force",
     statement=("For PSD H in R^{P x P}: max(tr H, lambda_max(H), sign-iteration bound) <= ||H||_{inf->1} = "
                "max_{||v||_inf<=1} v^T H v <= min(||H||_{1,1}, P lambda_max(H))."),
     printed=printed_relations,
@@ -270,7 +270,7 @@ def _path_measure(profile):
 
 @claim(
     "EXT.smoothness.geometry",
-    source="derived and measured here (SPEC: ell_inf vs ell_2 smoothness of the softmax linear model)",
+    provenance="derived", source="derived and measured here (SPEC: ell_inf vs ell_2 smoothness of the softmax linear model)",
     statement=("Softmax linear model with one-signed inputs, M = (1/n) sum_i ||x~_i||_1^2: at every W, "
                "||H||_{1,1}/2 <= ||H||_{inf->1} <= ||H||_{1,1}; at W = 0, ||H0||_{1,1} = 2(1-1/c) M and "
                "(1 - (c mod 2)/c^2) M <= ||H0||_{inf->1} <= M <= P lambda_max(H0) (no ell_inf advantage at init); "
@@ -382,7 +382,7 @@ def _fig7_correlations() -> dict:
 
 @claim(
     "EXT.smoothness.trace_diag",
-    source="K24 eq. 4 / figure 7; NUMERICS.md (the released analysis script uses x for x^2)",
+    provenance="derived", source="K24 eq. 4 / figure 7; NUMERICS.md (the released analysis script uses x for x^2)",
     statement="Tr(hess_{w_k} L) = (1/n) sum_i p(x_i)_k (1 - p(x_i)_k) ||x_i||^2 (the diagonal used for figure 7).",
     printed=printed_trace,
 )

@@ -151,7 +151,7 @@ def _l11_numeric(pr, sizes) -> Result:
 
 @claim(
     "EXT.smoothness.l11_closed_form",
-    source="derived here (SPEC: beyond the papers; NUMERICS.md smoothness)",
+    provenance="derived", source="derived here (SPEC: beyond the papers; NUMERICS.md smoothness)",
     statement=("For the softmax linear model with bias-augmented inputs x~_i whose coordinates each have one sign "
                "over the data: ||H||_{1,1} = sum_ij |H_ij| = (2/n) sum_i (1 - ||p_i||_2^2) ||x~_i||_1^2 "
                "(O(n(c+D)) instead of forming the c D x c D Hessian); an upper bound for general inputs."),
@@ -259,7 +259,7 @@ def _cauchy_rate(exponent, const, probes, reps) -> Result:
 
 @claim(
     "EXT.smoothness.cauchy",
-    source="derived here (X24 estimator idea; NUMERICS.md smoothness)",
+    provenance="derived", source="derived here (X24 estimator idea; NUMERICS.md smoothness)",
     statement=("For iid standard Cauchy v, each coordinate (Hv)_r is Cauchy with scale ||H_r||_1; the estimator "
                "sum_r median_{t<=T} |(H v_t)_r| of ||H||_{1,1} has relative RMS error <= (pi/2) T^(-1/2) "
                "asymptotically."),

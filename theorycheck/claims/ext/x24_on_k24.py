@@ -305,7 +305,7 @@ def _governed_part(res, key, constant) -> Result:
 
 @claim(
     "X24.k24",
-    source="X24 (seed 004; SPEC.md section X24) measured on K24's softmax linear model (issue 5)",
+    provenance="derived", source="X24 (seed 004; SPEC.md section X24) measured on K24's softmax linear model (issue 5)",
     statement=("Adam's rate is governed by the ell_inf smoothness constant ||H||_{1,1}, SGD's by d * lambda_max(H); "
                "under a random rotation of the parameters lambda_max is unchanged while ||H||_{1,1} grows, Adam gets "
                "much slower and SGD is unaffected -- here on the softmax linear model of K24 (Random Heavy-Tailed "

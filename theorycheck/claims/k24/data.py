@@ -140,7 +140,7 @@ def _sharp_form_validation(grid):
 
 @claim(
     "K24.H.zipf",
-    source="K24 (seed 003), appendix H (after Proposition 2)",
+    provenance="seed-fulltext", source="K24 (seed 003), appendix H (after Proposition 2)",
     statement=("With pi_k = 1/(k H(c)) the correlation holds for the first k <= c/log(c)^2 classes as pi_k c >= log(c), "
                "and sum_{k=1}^{ceil(c/log(c))} pi_k = H(ceil(c/log(c)^2))/H(c) = Theta((log(c) - 2 log log(c))/log(c)) -> 1."),
     printed=printed_zipf,
@@ -287,7 +287,7 @@ def printed_data():
 
 @claim(
     "K24.A2.data",
-    source="K24 (seed 003), appendix A.2 (and table 1, appendices C and E)",
+    provenance="seed-fulltext", source="K24 (seed 003), appendix A.2 (and table 1, appendices C and E)",
     statement=("m groups: group j has 2^(j-1) classes with 2^(m-j+1) samples each. 'The inputs are in d = (m+1) 2^m "
                "dimensions, the number of samples is n = m 2^m and the number of classes is c = 2^(m+1) - 1'; "
                "variants m = 11: n = 22528, d = 24576, c = 4095; m = 8: n = 2048, d = 2304, c = 511; table 1: m = 7."),

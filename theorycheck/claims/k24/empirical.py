@@ -200,7 +200,7 @@ def printed_fig4():
     return {"gd_little_progress_on_rare": True, "adam_progress_on_all_groups": True}
 
 
-@claim("K24.fig4", source="K24 (seed 003), figure 4 and appendix A.2",
+@claim("K24.fig4", provenance="seed-fulltext", source="K24 (seed 003), figure 4 and appendix A.2",
        statement=("On the Random Heavy-Tailed Labels data (linear model with bias, full batch), GD makes little progress "
                   "on low-frequency classes while Adam makes progress on all frequency groups."),
        printed=printed_fig4, tags=("simulation",))
@@ -235,7 +235,7 @@ def printed_fig5():
     return {"sign_like_adam_on_rare": True, "direction_beats_normalization_and_momentum": True}
 
 
-@claim("K24.fig5", source="K24 (seed 003), figures 5 and 19 (figure-19 analogue: the linear model of figure 4)",
+@claim("K24.fig5", provenance="seed-fulltext", source="K24 (seed 003), figures 5 and 19 (figure-19 analogue: the linear model of figure 4)",
        statement=("Sign descent behaves like Adam on low-frequency classes; normalized GD and momentum help less than "
                   "changing the direction (GD -> sign descent)."),
        printed=printed_fig5, tags=("simulation",))
@@ -292,7 +292,7 @@ def _correlated(c) -> bool:
     return all(np.isfinite(v) and v >= SIM_STRONG_CORRELATION for v in vals)
 
 
-@claim("K24.fig7", source="K24 (seed 003), figure 7, figures 23/27 and appendix G",
+@claim("K24.fig7", provenance="seed-fulltext", source="K24 (seed 003), figure 7, figures 23/27 and appendix G",
        statement=("Along Adam's path on the linear model of figure 4, the gradient norm and Hessian trace of the blocks w_k "
                   "become correlated with the class frequencies (and with each other) during training; not at "
                   "initialisation."),
@@ -334,7 +334,7 @@ def printed_c1():
     return {"gd_slowdown_normal0": False, "gd_slowdown_normal1": True}
 
 
-@claim("K24.C1", source="K24 (seed 003), appendix C.1, figure 15",
+@claim("K24.C1", provenance="seed-fulltext", source="K24 (seed 003), appendix C.1, figure 15",
        statement=("With zero-mean Gaussian inputs N(0,1) (nearly orthogonal samples, d > n) GD's slowdown on low-frequency "
                   "classes disappears; with N(1,1) inputs it is present."),
        printed=printed_c1, tags=("simulation",))
@@ -375,7 +375,7 @@ def printed_c2():
     return {"gd_eventually_fits_all": True, "rare_classes_first_get_worse": True}
 
 
-@claim("K24.C2", source="K24 (seed 003), appendix C.2, figure 16",
+@claim("K24.C2", provenance="seed-fulltext", source="K24 (seed 003), appendix C.2, figure 16",
        statement=("GD eventually fits all classes given enough steps (same step size, longer horizon); the loss of the "
                   "least frequent classes first rises above its initial value and only later goes below it."),
        printed=printed_c2, tags=("simulation",))
@@ -420,7 +420,7 @@ def printed_f():
     return {"sqrt_reweighting_helps_gd": True}
 
 
-@claim("K24.F", source="K24 (seed 003), appendix F, figure 22 (linear model panel)",
+@claim("K24.F", provenance="seed-fulltext", source="K24 (seed 003), appendix F, figure 22 (linear model panel)",
        statement=("Reweighting the class losses by 1/sqrt(pi_k) helps SGD (here full-batch GD with momentum) on the "
                   "original, unweighted loss."),
        printed=printed_f, tags=("simulation",))

@@ -32,7 +32,7 @@ def printed_eq4():
 
 @claim(
     "K24.eq4",
-    source="K24 (seed 003), section 3.2, equation 4 (repeated in appendix H)",
+    provenance="seed-fulltext", source="K24 (seed 003), section 3.2, equation 4 (repeated in appendix H)",
     statement=("For one sample (x, y): grad_{w_k} l(W, x, y) = (1[y = k] - p(x)_k) x and "
                "hess_{w_k} l(W, x, y) = p(x)_k (1 - p(x)_k) x x^T, with l = -log softmax(W x)_y."),
     printed=printed_eq4,
@@ -158,7 +158,7 @@ def _dominance(kind: str, profile: str) -> Result:
 
 @claim(
     "K24.H1",
-    source="K24 (seed 003), appendix H.1",
+    provenance="seed-fulltext", source="K24 (seed 003), appendix H.1",
     statement=("H_kk = p(x)_k (1 - p(x)_k) x x^T and, for j != k, H_kj = p(x)_k (-p(x)_j) x x^T; "
                "H_kk = - sum_{j != k} H_kj, so the c x c matrix T_jk = Tr(H_jk) is diagonally dominant."),
     printed=printed_H1,

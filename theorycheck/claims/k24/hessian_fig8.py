@@ -98,7 +98,7 @@ def _stat(r: dict, statistic: str) -> float:
 
 @claim(
     "K24.H1.fig8",
-    source="K24 (seed 003), appendix H.1, figures 8 and 28",
+    provenance="seed-fulltext", source="K24 (seed 003), appendix H.1, figures 8 and 28",
     statement=("Figures 8 and 28: on the figure-4 problem, along Adam's path, the diagonal Hessian blocks are orders "
                "of magnitude larger than the off-diagonal ones (40 classes x 40 input dimensions subsampled)."),
     printed=printed,

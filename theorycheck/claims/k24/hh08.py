@@ -104,7 +104,7 @@ def _hh08(lower, upper, x_min, profile: str) -> Result:
 
 @claim(
     "HH08.lambertw",
-    source="Hoorfar & Hassani (2008), Thm 2.7, as used in K24 appendix I (Lemma 6)",
+    provenance="seed-fulltext", source="Hoorfar & Hassani (2008), Thm 2.7, as used in K24 appendix I (Lemma 6)",
     statement="For x > e: W(x) = log x - log log x + delta(x) with 1/2 <= delta(x) log(x)/log(log(x)) <= e/(e-1).",
     printed=printed_hh08,
 )

@@ -163,7 +163,7 @@ def _lemma4_routes(a_rhs, b_rhs, profile: str) -> Result:
 
 @claim(
     "K24.lemma4",
-    source=SOURCE + ", Lemma 4 (separation of the dynamics)",
+    provenance="seed-fulltext", source=SOURCE + ", Lemma 4 (separation of the dynamics)",
     statement=("d/dw_kj L(W) = -pi_k 1[k=j] + pi_j softmax(w^j)_k; the columns evolve independently, the "
                "off-diagonal entries of a column are equal, and the flow reduces to a_k' = pi_k (1 - e^{a_k}/"
                "(e^{a_k} + (c-1) e^{b_k})), b_k' = pi_k (-e^{b_k}/(e^{a_k} + (c-1) e^{b_k})), a_k(0) = b_k(0) = 0."),
@@ -251,7 +251,7 @@ def _lemma5_general(a_gen, b_gen, K1v, K2v) -> Result:
 
 @claim(
     "K24.lemma5",
-    source=SOURCE + ", Lemma 5 (solution of the dynamics)",
+    provenance="seed-fulltext", source=SOURCE + ", Lemma 5 (solution of the dynamics)",
     statement=("General solution a(t) = (1/(zc))(c e^{-K1} K2 + c z pi t - z^2 W((1/z) exp((c/z^2)(z pi t + "
                "e^{-K1} K2) - K1))), b(t) = K1 - (1/(z^2 c))(same); the initial conditions give K1 = 0, K2 = z/c, "
                "hence a(t) = (1/c)(f(t) - z W((1/z) exp(f(t)/z))), b(t) = -(1/z) a(t), f = 1 + c pi t, z = c - 1."),

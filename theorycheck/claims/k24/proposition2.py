@@ -99,7 +99,7 @@ def _compare_init(expr, which, inst, S):
 
 @claim(
     "K24.prop2.init",
-    source="K24 (seed 003), Proposition 2, equation 1",
+    provenance="seed-fulltext", source="K24 (seed 003), Proposition 2, equation 1",
     statement="At W_0 = 0: grad_{w_k} L(W_0) = pi_k xbar^k - (1/c) xbar and hess_{w_k} L(W_0) = (1/c)(1 - 1/c) Hbar.",
     printed=printed_prop2_init,
 )
@@ -439,7 +439,7 @@ def _condition(printed, profile) -> Result:
 
 @claim(
     "K24.prop2.train",
-    source="K24 (seed 003), Proposition 2, equation 2, and appendix H",
+    provenance="seed-fulltext", source="K24 (seed 003), Proposition 2, equation 2, and appendix H",
     statement=("Under Assumption 1 (p(x_i)_k = p = omega(1/c) on class k, O(1/c) elsewhere): grad_{w_k} L = "
                "(1 - p) pi_k xbar^k + O(1/c), hess_{w_k} L = p (1 - p) pi_k Hbar^k + O(1/c), and ||grad_{w_k} L|| ~ "
                "((1/p) ||xbar^k|| / Tr(Hbar^k)) Tr(hess_{w_k} L) as c -> infinity for pi_k = omega(1/c); "

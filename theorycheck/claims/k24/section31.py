@@ -132,7 +132,7 @@ def _sign_descent(claimed_depends: bool, steps: int) -> Result:
 
 @claim(
     "K24.sec31",
-    source="K24 (seed 003), section 3.1 and figure 6",
+    provenance="seed-fulltext", source="K24 (seed 003), section 3.1 and figure 6",
     statement=("On f = sum_k pi_k (1/2)||w_k||^2: GD gives w_k^(t) = (1 - alpha pi_k)^t w_k^(0); increasing the "
                "step-size beyond 1/pi_1 would cause instabilities on the highest-frequency class; sign descent "
                "w_k^(t) = w_k^(t-1) - alpha sign(f_k'(w_k^(t-1))) is independent of pi_k."),

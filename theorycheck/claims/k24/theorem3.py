@@ -274,7 +274,7 @@ def _l6_ratio_range(profile: str) -> dict:
 
 @claim(
     "K24.lemma6",
-    source=SOURCE + ", Lemma 6 (bound for the loss)",
+    provenance="seed-fulltext", source=SOURCE + ", Lemma 6 (bound for the loss)",
     statement=("For t sufficiently large such that 1 + c pi_k t >= z log z + 1: l_k(t) = Theta(1/(pi_k t)). Proof: "
                "l_k = log(1 + (c-1) exp(c b_k)) using a_k = (c-1) b_k; HH08 for x > e; applied once f >= z(log z + 1); "
                "z exp(c b) = z e^h/(f - z log z); z e^h/(f - z log z + z e^h) <= l <= z e^h/(f - z log z); h -> 0."),
@@ -325,7 +325,7 @@ def _integrator_validation() -> dict:
 
 @claim(
     "K24.lemma7",
-    source=SOURCE + ", Lemma 7 (sign flow)",
+    provenance="seed-fulltext", source=SOURCE + ", Lemma 7 (sign flow)",
     statement="The loss at time t for continuous time sign descent is l_k(t) = log(1 + (c-1) exp(-c t)), with a_k(t) = t, b_k(t) = -t.",
     printed=printed_lemma7,
 )
@@ -454,7 +454,7 @@ def _half_times() -> dict:
 
 @claim(
     "K24.thm3",
-    source="K24 (seed 003), Theorem 3 (section 3.3; proof in appendix I)",
+    provenance="seed-fulltext", source="K24 (seed 003), Theorem 3 (section 3.3; proof in appendix I)",
     statement=("On the simple imbalanced setting from W = 0: gradient flow gives l_k(t) = Theta(1/(pi_k t)); continuous "
                "time sign descent gives l_k(t) = Theta(e^{-c t}); gradient flow depends strongly on pi, sign descent does not."),
     printed=printed_thm3,

@@ -79,7 +79,7 @@ def lemma1_numeric(profile: str) -> dict:
     return worst
 
 
-@claim("T26.lemma1", source=f"{SRC}, Lemma 1",
+@claim("T26.lemma1", provenance="seed-abstract", source=f"{SRC}, Lemma 1",
        statement="Separable smoothness (|f(y) - f(x) - <grad f(x), y - x>| <= (1/2) sum_i L_i (y_i - x_i)^2) implies "
                  "ell_inf smoothness with L_inf = ||L||_1.",
        printed=printed_lemma1)
@@ -149,7 +149,7 @@ def thm1_cases(profile: str):
                 yield {"d": d, "L": L, "T": T, "B": B, "noise": name, "sigma": sig, "x0": np.ones(d)}
 
 
-@claim("T26.thm1", source=f"{SRC}, Theorem 1 (intermediate step; checked by simulation)",
+@claim("T26.thm1", provenance="seed-abstract", source=f"{SRC}, Theorem 1 (intermediate step; checked by simulation)",
        statement="SignSGD with eta = sqrt(2 Delta/(L_inf T)): E[(1/T) sum_t ||grad f(x_t)||_1] <= "
                  "sqrt(2 Delta L_inf/T) + 2 ||sigma||_1/sqrt(B).",
        printed=printed_thm1)
@@ -266,7 +266,7 @@ def _exp_verdict(p, runs, label) -> Result:
                   f"(final loss {sn['best']:.3g} vs {sg['best']:.3g})", "simulation", ev)
 
 
-@claim("T26.exp.det", source=f"{SRC}, synthetic experiment (deterministic)",
+@claim("T26.exp.det", provenance="seed-abstract", source=f"{SRC}, synthetic experiment (deterministic)",
        statement="f = (1/2) sum_i L_i x_i^2, d = 5000, L_1 = 1000, other L_i = 1, 3000 steps, learning rates tuned on a "
                  "grid 10^-2 .. 10^-8: SignSGD ends far below SGD.",
        printed=printed_exp)
@@ -274,7 +274,7 @@ def check_exp_det(p, profile):
     return _exp_verdict(p, exp_det_runs(profile), "deterministic")
 
 
-@claim("T26.exp.sparse", source=f"{SRC}, synthetic experiment (sparse noise)",
+@claim("T26.exp.sparse", provenance="seed-abstract", source=f"{SRC}, synthetic experiment (sparse noise)",
        statement="f = ||x||^2/2, d = 100, Gaussian noise N(0, 100^2) on coordinate 1 only (phi = 1/d): SignSGD ends "
                  "far below SGD (averaged over seeds).",
        printed=printed_exp)
@@ -339,7 +339,7 @@ def complexity_sweep(profile: str) -> dict:
     return out
 
 
-@claim("T26.complexity", source=f"{SRC}, complexity comparison",
+@claim("T26.complexity", provenance="seed-abstract", source=f"{SRC}, complexity comparison",
        statement="SignSGD needs Theta(L_inf Delta/eps^2 + ||sigma||_1^2 L_inf Delta/eps^4) samples, SGD "
                  "Omega(d L_inf Delta/eps^2 + ||sigma||_1^2 L_inf Delta/(phi eps^4)): a factor d in favour of SignSGD "
                  "when the noise is sparse (phi ~ 1/d).",
@@ -462,7 +462,7 @@ def _test_matrices(profile: str):
     return mats
 
 
-@claim("T26.muon", source=f"{SRC}, matrix case (Muon)",
+@claim("T26.muon", provenance="seed-abstract", source=f"{SRC}, matrix case (Muon)",
        statement="Matrix case with msign(X) = U V^T (X = U Sigma V^T); the same rate holds with the nuclear norm "
                  "||grad F||_* and ||Sigma||_*.",
        printed=printed_muon)

@@ -68,7 +68,7 @@ def _estimator_table(profile: str):
 
 @claim(
     "X24.estimators",
-    source=SRC + ": estimators of the smoothness constants",
+    provenance="seed-abstract", source=SRC + ": estimators of the smoothness constants",
     statement=("The authors estimate ||H||_{1,1}/d from Hessian-vector products with Cauchy random vectors (each "
                "coordinate of Hv is Cauchy with scale = the row's ell_1 norm / d) and lambda_max with Lanczos."),
     printed=printed_estimators,
@@ -179,7 +179,7 @@ def _blockwise_study(profile: str):
 
 @claim(
     "X24.blockwise",
-    source=SRC + ": blockwise Adam",
+    provenance="seed-abstract", source=SRC + ": blockwise Adam",
     statement="Blockwise Adam (one adaptive scale per block) interpolates between Adam (blocks of size 1) and AdaSGD (one block).",
     printed=printed_blockwise,
 )

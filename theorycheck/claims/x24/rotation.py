@@ -161,7 +161,7 @@ def rotation_family(profile: str, seed: int = 0):
 
 @claim(
     "X24.rotation",
-    source=SRC + ": rotation experiments",
+    provenance="seed-abstract", source=SRC + ": rotation experiments",
     statement=("Under a random rotation of the parameters, lambda_max is unchanged while ||H||_{1,1} grows; Adam gets "
                "much slower, SGD is provably unaffected (its trajectory is rotation-equivariant), and on quadratics "
                "Adam's speed correlates with ||H||_{1,1}."),

@@ -60,7 +60,7 @@ def _psd_family(d_values, per_d, rng):
 
 @claim(
     "X24.smoothness",
-    source=SRC + ": ell_inf smoothness of quadratics",
+    provenance="seed-abstract", source=SRC + ": ell_inf smoothness of quadratics",
     statement=("The loss is smooth w.r.t. ell_inf with a constant governed by the (1,1)-norm of the Hessian "
                "||H||_{1,1} = sum_ij |H_ij| (an upper bound on ||H||_{inf->1} = max_{||v||_inf <= 1} v^T H v for PSD H); "
                "SGD and AdaSGD are governed by d * lambda_max(H) [>= ||H||_{inf->1} for PSD H]."),
@@ -167,7 +167,7 @@ def rate_family(profile: str, seed: int = 1):
 
 @claim(
     "X24.rates",
-    source=SRC + ": convergence rates",
+    provenance="seed-abstract", source=SRC + ": convergence rates",
     statement=("Adam (with beta_1 = 0) converges at a rate governed by ||H||_{1,1}, while SGD and AdaSGD (one "
                "scalar adaptive step) are governed by d * lambda_max(H)."),
     printed=printed_rates,

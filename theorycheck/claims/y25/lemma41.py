@@ -21,7 +21,7 @@ def printed_lemma41():
     return {"lower_bound": d / 2, "quadratic_value": sp.Integer(1)}
 
 
-@claim("Y25.lemma41", source=f"{SRC}, Lemma 4.1",
+@claim("Y25.lemma41", provenance="seed-abstract", source=f"{SRC}, Lemma 4.1",
        statement="L_diag(f) = min{Tr A : A diagonal, hess f <= A} is >= d/2 on this model, while it is 1 for the "
                  "quadratic sum_k p_k theta_k^2.",
        printed=printed_lemma41)

@@ -48,7 +48,7 @@ def _num_smoothness(profile: str) -> dict:
             "max_row_l1_norm (inf->inf pairing)": worst_rowsum, "approaching_family": fam}
 
 
-@claim("Y25.lemma31", source=f"{SRC}, Lemma 3.1",
+@claim("Y25.lemma31", provenance="seed-abstract", source=f"{SRC}, Lemma 3.1",
        statement="1/2 <= L_2(f) <= 1 and L_inf(f) = 1 (smoothness of f = KL(p || softmax theta)).",
        printed=printed_lemma31)
 def check_lemma31(p, profile):
@@ -109,7 +109,7 @@ def _min_over_c(a: np.ndarray, norm: str) -> float:
     return float(r.fun)
 
 
-@claim("Y25.lemma32", source=f"{SRC}, Lemma 3.2",
+@claim("Y25.lemma32", provenance="seed-abstract", source=f"{SRC}, Lemma 3.2",
        statement="min ||theta*||_inf = (1/2) log d and min ||theta*||_2 = sqrt(d Var_{k~Unif[d]} log k), over the "
                  "minimisers theta* = log p + const.",
        printed=printed_lemma32)
@@ -199,7 +199,7 @@ def v_profile(profile: str) -> dict:
             "all_increasing": bool((incr > 0).all()), "V_2_exact": "(log 2)^2/4"}
 
 
-@claim("Y25.lemma33", source=f"{SRC}, Lemma 3.3",
+@claim("Y25.lemma33", provenance="seed-abstract", source=f"{SRC}, Lemma 3.3",
        statement="V_d = Var_{k ~ Unif[d]} log k is Theta(1); the proof shows 0 < V_d <= 5.",
        printed=printed_lemma33)
 def check_lemma33(p, profile):

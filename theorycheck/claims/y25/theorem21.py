@@ -75,7 +75,7 @@ def _thm21_sweep(p, profile, eta_expr) -> tuple[list, float]:
     return rows, worst
 
 
-@claim("Y25.thm21", source=f"{SRC}, Theorem 2.1 (checked on the unigram model)",
+@claim("Y25.thm21", provenance="seed-abstract", source=f"{SRC}, Theorem 2.1 (checked on the unigram model)",
        statement="NSD-WD with lambda <= 1/||x*||, eta_t = 2/(lambda (t+1)), B = max(1/lambda, ||x_0||): "
                  "f(x_T) - f* <= 2 L (1 + B lambda)^2 / (lambda^2 (T+2)).",
        printed=printed_thm21)
@@ -134,7 +134,7 @@ def exp_runs(profile: str) -> dict:
     return {d: thm21_runs(d, T) for d in (1000, 10000)}
 
 
-@claim("Y25.exp", source=f"{SRC}, figures 1-3",
+@claim("Y25.exp", provenance="seed-abstract", source=f"{SRC}, figures 1-3",
        statement="With d = 10^3, NSD-WD (lambda = 1/min||theta*||, eta_t = 2/(lambda (t+1))): sign descent reaches a "
                  "much smaller suboptimality than normalized GD.",
        printed=printed_exp)

@@ -33,7 +33,7 @@ def _true_constants():
     return d, V, sp.simplify(C_inf), C_2
 
 
-@claim("Y25.thm31", source=f"{SRC}, Theorem 3.1",
+@claim("Y25.thm31", provenance="seed-abstract", source=f"{SRC}, Theorem 3.1",
        statement="C_inf = 2 log^2 d  <<  d ~ C_2 (the constants of thm21's C/(T+2) for sign descent and normalized GD).",
        printed=printed_thm31)
 def check_thm31(p, profile):
@@ -82,7 +82,7 @@ def printed_cor31():
     return {"lambda_sign": 2 / sp.log(d), "bound_sign": 2 * sp.log(d) ** 2 / (T + 1), "bound_ngd": d / (T + 1)}
 
 
-@claim("Y25.cor31", source=f"{SRC}, Corollary 3.1",
+@claim("Y25.cor31", provenance="seed-abstract", source=f"{SRC}, Corollary 3.1",
        statement="Sign descent with lambda = 2/log d gives f(theta_T) - f* <= 2 log^2 d/(T+1); normalized GD with "
                  "lambda = 1/sqrt(d Var) gives <= d/(T+1).",
        printed=printed_cor31)

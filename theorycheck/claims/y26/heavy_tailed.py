@@ -49,7 +49,7 @@ def _eval_index(expr, **vals) -> float:
 
 @claim(
     "Y26.tail_index",
-    source=SRC + ": heavy-tailed noise with tail index below 2",
+    provenance="seed-abstract", source=SRC + ": heavy-tailed noise with tail index below 2",
     statement=("Symmetric alpha-stable noise has tail index alpha and Student-t noise with nu degrees of freedom has "
                "tail index nu (heavy-tailed for alpha, nu < 2); an estimator of the tail index recovers it."),
     printed=printed_tail_index,
@@ -166,7 +166,7 @@ def _fit_affine(x, y, q):
 
 @claim(
     "Y26.noise",
-    source=SRC + ": generalized heavy-tailed noise condition",
+    provenance="seed-abstract", source=SRC + ": generalized heavy-tailed noise condition",
     statement=("Generalized heavy-tailed noise: finite p-th moments, p in (1, 2], possibly growing with the gradient; "
                "the authors' code tests a linear relation between ||grad f||^p and E||g - grad f||^p."),
     printed=printed_noise,
@@ -324,7 +324,7 @@ def convergence_study(profile: str, noises: tuple | None = None, seed: int = 0) 
 
 @claim(
     "Y26.convergence",
-    source=SRC + ": sign-based optimizers under heavy-tailed noise",
+    provenance="seed-abstract", source=SRC + ": sign-based optimizers under heavy-tailed noise",
     statement=("Under heavy-tailed noise SignSGD, Lion, Muon and Muonlight converge with sharp rates, while methods "
                "relying on finite variance degrade."),
     printed=printed_convergence,
