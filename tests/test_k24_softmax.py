@@ -19,7 +19,13 @@ xnorm_k, trH_k = SYM["xnorm_k"], SYM["trH_k"]
 
 
 def _parts(res):
-    return {k: v["verdict"] for k, v in res.evidence.items() if isinstance(v, dict) and "verdict" in v}
+    """Verdicts of the parts (the instance cross-checks aside)."""
+    return {k: v["verdict"] for k, v in res.evidence.items()
+            if isinstance(v, dict) and "verdict" in v and not v.get("cross_check")}
+
+
+def _cross(res):
+    return {k: v["verdict"] for k, v in res.evidence.items() if isinstance(v, dict) and v.get("cross_check")}
 
 
 # --- the symbolic model itself ------------------------------------------------------------------
@@ -46,7 +52,28 @@ def test_eq4_printed_gradient_has_the_wrong_sign():
     r = m.check_eq4(m.printed_eq4(), "quick")
     parts = _parts(r)
     assert parts == {"gradient": "corrected", "hessian": "holds"}
-    assert r.verdict is Verdict.CORRECTED and "p(x)_k - 1[y = k]" in r.correction
+    assert r.verdict is Verdict.CORRECTED and "NEGATIVE" in r.correction and "p(x)_k" in r.correction
+    # proved for symbolic c, d; the instance computations agree (cross-checks)
+    assert r.strength == "proved"
+    assert _cross(r) == {"gradient_at_instances": "holds", "hessian_at_instances": "holds"}
+
+
+def test_eq4_correction_is_computed_from_the_truth():
+    pr = m.printed_eq4()
+    pr["grad_coef"] = 2 * (p_k - delta)  # a different wrong statement: a different correction
+    r = m.check_eq4(pr, "quick")
+    assert r.verdict is Verdict.CORRECTED
+    assert "2 times the true one" in r.correction and "NEGATIVE" not in r.correction
+
+
+def test_eq4_identity_true_at_the_instances_only_is_not_proved():
+    # p_k - delta + (p_k - 1/3)(p_k - 1/4)(...) vanishes nowhere in general; here a term that vanishes at the
+    # instances c = 3, 4 only: (c - 3)(c - 4) * p_k
+    pr = m.printed_eq4()
+    pr["grad_coef"] = p_k - delta + (c - 3) * (c - 4) * p_k
+    r = m.check_eq4(pr, "quick")
+    assert _parts(r)["gradient"] == "inconclusive"
+    assert r.strength == "exact-instances"
 
 
 def test_eq4_true_gradient_holds():
@@ -68,7 +95,8 @@ def test_H1_printed_is_sharpened_to_equality():
     r = m.check_H1(m.printed_H1(), "quick")
     assert _parts(r) == {"H_kk": "holds", "H_kj": "holds", "row_identity": "holds", "T_dominance": "sharpened"}
     assert r.verdict is Verdict.SHARPENED and "never strictly" in r.correction
-    assert r.evidence["T_dominance"]["numeric"]["max_rel_slack |T_kk - sum_{j!=k}|T_kj|| / T_kk"] <= tol.FLOAT64_REL
+    assert r.strength == "proved"
+    assert r.evidence["T_dominance_kernels"]["max_rel_slack |T_kk - sum_{j!=k}|T_kj|| / T_kk"] <= tol.FLOAT64_REL
 
 
 @pytest.mark.parametrize("key,wrong,part", [
@@ -88,7 +116,8 @@ def test_H1_rejects_wrong_variants(key, wrong, part):
 def test_prop2_init_printed():
     r = m.check_prop2_init(m.printed_prop2_init(), "quick")
     assert _parts(r) == {"grad": "corrected", "hess": "holds"}
-    assert "(1/c) xbar - pi_k xbar^k" in r.correction
+    assert "xbar/c" in r.correction and "NEGATIVE" in r.correction
+    assert r.strength == "proved"
 
 
 def test_prop2_init_true_gradient_holds():

@@ -10,14 +10,19 @@ from functools import lru_cache
 import numpy as np
 
 from theorycheck.claims.k24._softmax_common import (
+    SOURCE,
     _coef_check,
     _grad_blocks,
     _hess_blocks,
     _p_subs,
     _sym,
+    cheap_zero,
+    general,
+    linear_sums,
+    relation_note,
 )
 from theorycheck.core import tolerances as tol
-from theorycheck.core.registry import claim
+from theorycheck.core.registry import Variant, claim
 from theorycheck.core.result import Result, Verdict, combine
 
 # ------------------------------------------------------------------------------------------
@@ -97,48 +102,128 @@ def _compare_init(expr, which, inst, S):
     return None, None
 
 
+@lru_cache(maxsize=1)
+def _init_general():
+    """``grad_{w_k} L(0)`` (entry ``b``) and ``hess_{w_k} L(0)`` (entry ``b, e``) for symbolic ``c``, ``d``
+    and ``n`` samples ``(X[i, .], Y[i])``: the general per-sample blocks at ``W = 0`` (every
+    ``z_m = 0``, so ``S = c``), averaged over the samples, and the data moments as indexed sums."""
+    import sympy as sp
+
+    g = general()
+    at0 = lambda e: e.replace(lambda s_: isinstance(s_, sp.Indexed) and s_.base == g.W, lambda s_: 0).doit()  # noqa: E731
+
+    def per_sample(e):
+        e = e.subs(g.y, g.Y[g.i])
+        return e.replace(lambda s_: isinstance(s_, sp.Indexed) and s_.base == g.x, lambda s_: g.X[g.i, s_.indices[0]])
+
+    G0 = at0(g.G)
+    H0 = at0(g.H.subs(g.j, g.k))
+    grad = linear_sums(sp.Sum(per_sample(G0), (g.i, 1, g.n)) / g.n)
+    hess = linear_sums(sp.Sum(per_sample(H0), (g.i, 1, g.n)) / g.n)
+    dk = sp.KroneckerDelta(g.k, g.Y[g.i])
+    nk = sp.Sum(dk, (g.i, 1, g.n))
+    mom = {"pi_k": nk / g.n, "xbar_k": sp.Sum(dk * g.X[g.i, g.b], (g.i, 1, g.n)) / nk,
+           "xbar": sp.Sum(g.X[g.i, g.b], (g.i, 1, g.n)) / g.n,
+           "Hbar": sp.Sum(g.X[g.i, g.b] * g.X[g.i, g.e], (g.i, 1, g.n)) / g.n}
+    # back to the paper's placeholders: (1/n) sum X = xbar, (1/n) sum delta X = pi_k xbar^k, (1/n) sum X X = Hbar
+    _, S = _sym()
+    back = {sp.Sum(g.X[g.i, g.b], (g.i, 1, g.n)): g.n * S["xbar"],
+            sp.Sum(dk * g.X[g.i, g.b], (g.i, 1, g.n)): g.n * S["pi_k"] * S["xbar_k"],
+            sp.Sum(g.X[g.i, g.b] * g.X[g.i, g.e], (g.i, 1, g.n)): g.n * S["Hbar"], g.c: S["c"]}
+    truth = {"grad": sp.expand(sp.cancel(grad.xreplace(back))), "hess": sp.expand(sp.cancel(hess.xreplace(back)))}
+    steps = {"per_sample": "the general blocks (symbolic c, d) at W = 0: z_m = 0, S = Sum(1, (m, 1, c)) = c",
+             "average": "L = (1/n) sum_i l(W, X[i, .], Y[i]), n symbolic; sums split by linearity",
+             "moments": "pi_k = n_k/n, xbar^k = (1/n_k) sum_i KroneckerDelta(k, Y[i]) X[i, .], n_k = sum_i "
+                        "KroneckerDelta(k, Y[i]); xbar, Hbar the sample means",
+             "grad_entry": f"{grad}", "hess_entry": f"{hess}", "in_placeholders": {k: str(v) for k, v in truth.items()}}
+    return grad, hess, mom, truth, steps
+
+
+def _init_compare(expr, which):
+    """Exact comparison of a printed init formula with the general derivation (or ``None``)."""
+    import sympy as sp
+
+    g = general()
+    grad, hess, mom, _, _ = _init_general()
+    _, S = _sym()
+    sub = {S["c"]: g.c, S["pi_k"]: mom["pi_k"], S["xbar_k"]: mom["xbar_k"], S["xbar"]: mom["xbar"], S["Hbar"]: mom["Hbar"]}
+    printed = sp.sympify(expr).subs(sub)
+    derived = grad if which == "grad" else hess
+    return cheap_zero(linear_sums(sp.expand(derived - printed, power_exp=False)))
+
+
+def variants_prop2_init(pr):
+    """Wrong forms of equation 1 (the gradient's sign slip mended where the Hessian is tested)."""
+    sp, S = _sym()
+    c = S["c"]
+    g, h = pr["grad"], pr["hess"]
+    mended = {**pr, "grad": -g}
+    return [
+        Variant("hessian constant (1/c) Hbar", "constant", {**mended, "hess": sp.expand(h * c / (c - 1))}),
+        Variant("hessian sign (1/c)(1 + 1/c)", "sign", {**mended, "hess": (1 / c) * (1 + 1 / c) * S["Hbar"]}),
+        Variant("hessian exponent (1/c)(1 - 1/c)^2", "exponent", {**mended, "hess": h * (1 - 1 / c)}),
+        Variant("hessian dependence on c: (1/c^2)(1 - 1/c)", "dependence", {**mended, "hess": h / c}, param="c"),
+        Variant("gradient dependence on pi_k: pi_k^2", "dependence", {**mended, "grad": (-g).subs(S["pi_k"], S["pi_k"] ** 2)},
+                param="pi"),
+        Variant("gradient constant 2/c on xbar", "constant", {**mended, "grad": (-g).subs(S["xbar"], 2 * S["xbar"])}),
+    ]
+
+
 @claim(
     "K24.prop2.init",
-    provenance="seed-fulltext", source="K24 (seed 003), Proposition 2, equation 1",
+    provenance="seed-fulltext", source=SOURCE + ", Proposition 2, equation 1",
     statement="At W_0 = 0: grad_{w_k} L(W_0) = pi_k xbar^k - (1/c) xbar and hess_{w_k} L(W_0) = (1/c)(1 - 1/c) Hbar.",
-    printed=printed_prop2_init,
+    printed=printed_prop2_init, parameters=("c", "pi"), variants=variants_prop2_init,
 )
 def check_prop2_init(printed, profile):
+    """General proof for symbolic ``c, d, n`` and labels (:func:`_init_general`); the explicit data sets
+    of ``_INIT_DATA`` are the cross-check (and give an exact counterexample to a wrong formula)."""
     sp, S = _sym()
     insts = _init_truth()
+    _, _, _, truth, steps = _init_general()
+    names = {"grad": "grad_{w_k} L(W_0)", "hess": "hess_{w_k} L(W_0)"}
     parts = {}
-    truths = {"grad": (S["xbar"] / S["c"] - S["pi_k"] * S["xbar_k"],
-                       "grad_{w_k} L(0) = (1/c) xbar - pi_k xbar^k (the printed expression is the negative gradient)"),
-              "hess": ((1 / S["c"]) * (1 - 1 / S["c"]) * S["Hbar"], "hess_{w_k} L(0) = (1/c)(1 - 1/c) Hbar")}
     for which in ("grad", "hess"):
+        how = _init_compare(printed[which], which)
+        ev = {"claimed": str(printed[which]), "derivation": steps, "for": "all c, d, n >= 1 and all labels"}
+        # cross-check: the general truth re-derived on the explicit symbolic data sets
+        t_where = None
+        for inst in insts:
+            t_pr, t_where = _compare_init(truth[which], which, inst, S)
+            if t_pr is not None:
+                break
+        inst_list = [(i["c"], i["d"], i["labels"]) for i in insts]
+        parts[f"{which}_at_instances"] = (
+            Result(Verdict.HOLDS, f"general {which} re-derived on the data sets", "symbolic",
+                   {"instances (c, d, labels)": inst_list})
+            if t_where is None else
+            Result(Verdict.INCONCLUSIVE, f"the data sets disagree with the general {which}", "symbolic",
+                   {"instances (c, d, labels)": inst_list, "where": str(t_where)}))
+        if how is not None:
+            parts[which] = Result(Verdict.HOLDS, f"{names[which]} = {printed[which]} for every c, d, n (proved)", "symbolic",
+                                  {**ev, "proof": f"derived - printed: {how} gives 0"}, strength="proved")
+            continue
+        t_how = _init_compare(truth[which], which)
         pr, where = None, None
         for inst in insts:
             pr, where = _compare_init(printed[which], which, inst, S)
             if pr is not None:
                 break
-        ev = {"claimed": str(printed[which]),
-              "instances (c, d, labels)": [(i["c"], i["d"], i["labels"]) for i in insts],
-              "method": "sum of the sp.diff/sp.hessian per-sample blocks at W = 0 over explicit symbolic samples"}
-        if pr is None:
-            parts[which] = Result(Verdict.HOLDS, f"{which} at W=0 equals the printed form (proved)", "symbolic", ev)
-            continue
-        ev["residual"] = pr.as_evidence()
-        ev["where (c, d, labels, k)"] = str(where)
-        if not pr.refuted:
-            parts[which] = Result(Verdict.INCONCLUSIVE, f"SymPy could not decide the {which}", "symbolic", ev)
-            continue
-        ev["counterexample"] = pr.counterexample
-        t_pr = None
-        for inst in insts:
-            t_pr, _ = _compare_init(truths[which][0], which, inst, S)
-            if t_pr is not None:
-                break
-        if t_pr is not None:
-            parts[which] = Result(Verdict.INCONCLUSIVE, f"printed {which} refuted, correction not proved", "symbolic", ev)
+        if t_how and pr is not None and pr.refuted:
+            note = relation_note(printed[which], truth[which])
+            corr = f"{names[which]} = {truth[which]}" + (f"; {note}" if note else "")
+            parts[which] = Result(Verdict.CORRECTED, f"printed {which} refuted (exact counterexample at {where}); "
+                                  f"truth, proved for every c, d, n: {truth[which]}", "symbolic",
+                                  {**ev, "counterexample": {"where (c, d, labels, k)": str(where), **pr.counterexample}},
+                                  correction=corr, strength="proved")
+        elif pr is None:
+            parts[which] = Result(Verdict.INCONCLUSIVE, f"printed {which} holds on the data sets {inst_list} but was not "
+                                  "proved for symbolic c, d, n", "symbolic", {**ev, "instances (c, d, labels)": inst_list},
+                                  strength="exact-instances")
         else:
-            parts[which] = Result(Verdict.CORRECTED, f"printed {which} refuted; {truths[which][1]}", "symbolic", ev,
-                                  correction=truths[which][1])
-    return combine(parts)
+            parts[which] = Result(Verdict.INCONCLUSIVE, f"SymPy could not decide the {which}", "symbolic",
+                                  {**ev, "residual": pr.as_evidence()})
+    return combine(parts, cross_checks=["grad_at_instances", "hess_at_instances"])
 
 
 # ------------------------------------------------------------------------------------------
