@@ -79,18 +79,38 @@ def test_lemma5_rejects_wrong_K2():
 # --- HH08.lambertw -------------------------------------------------------------------------
 
 
-def test_hh08_printed_sharpened():
+def test_hh08_printed_sharpened_and_certified():
     r = m.check_hh08(m.printed_hh08(), "quick")
-    assert r.verdict is Verdict.SHARPENED
-    lo, hi = r.evidence["observed_range"]
-    assert 0.5 <= lo < 0.5001 and 1.0237 < hi < 1.0238
+    assert r.verdict is Verdict.SHARPENED and r.strength == "certified"
+    lo, hi = (float(v) for v in r.evidence["sup"]["D_max_in"])
+    assert 1.0237150 < lo <= hi < 1.0237151 and hi - lo < 1e-12
+    assert r.evidence["lower_certificate"]["status"] == "certified"
+    assert all(v["proved"] for v in r.evidence["tail_lemma"].values())
+    assert "1.02371508" in r.correction
 
 
-def test_hh08_sharp_constant_holds():
+def test_hh08_true_sharper_bound_is_not_rejected():
+    """A true bound just above the certified maximum must hold: no float rounds it below the maximum."""
+    r = m.check_hh08(m.printed_hh08(), "quick")
+    up = sp.Rational(r.evidence["sup"]["D_max_in"][1])
     p = m.printed_hh08()
-    sup = float(m._hh08_sup()[1])
-    p["upper"] = sp.Float(sup, 20)
+    p["upper"] = up
     assert m.check_hh08(p, "quick").verdict is Verdict.HOLDS
+    # just below the maximum: refuted with a certified counterexample
+    p["upper"] = sp.Rational(r.evidence["sup"]["D_max_in"][0]) - sp.Rational(1, 10**12)
+    res = m.check_hh08(p, "quick")
+    assert res.verdict is Verdict.FAILS and "counterexample" in res.evidence
+
+
+def test_hh08_correction_follows_the_statement():
+    p = m.printed_hh08()
+    p["upper"] = sp.Integer(2)
+    r = m.check_hh08(p, "quick")
+    assert r.verdict is Verdict.SHARPENED and "upper constant 2" in r.correction
+    p = m.printed_hh08()
+    p["lower"] = sp.Rational(1, 4)
+    r = m.check_hh08(p, "quick")
+    assert "lower constant 1/4 can be raised to 1/2" in r.correction
 
 
 def test_hh08_rejects_wrong_constants_and_domain():
@@ -117,9 +137,10 @@ def test_lemma6_printed():
     assert parts["loss_identity"] == "holds"
     assert parts["identity"] == "holds"
     assert parts["sandwich"] == "holds"
+    assert r.evidence["sandwich"]["strength"] == "certified"
     assert parts["lambertw_bound"] == "sharpened"
-    assert parts["limit"] == "sharpened"
-    assert "-(c-1) b_k(t)" in r.correction and "(c-1)/c" in r.correction
+    assert parts["rate"] == "sharpened"
+    assert "-(c-1) b_k(t)" in r.correction and "(c - 1)/c" in r.correction
 
 
 def test_lemma6_true_relation_and_threshold_hold():
@@ -135,13 +156,28 @@ def test_lemma6_rejects_wrong_loss_identity_and_identity():
 def test_lemma6_rejects_wrong_sandwich():
     p = m.printed_lemma6()
     wrong_upper = z / (f - z * sp.log(z))  # e^h dropped: too small once t is large
-    assert m._l6_sandwich(p["sandwich_lower"], wrong_upper, "quick").verdict is Verdict.CORRECTED
+    r = m._l6_sandwich(p["sandwich_lower"], wrong_upper, "quick")
+    assert r.verdict is Verdict.CORRECTED and r.strength == "certified"
 
 
-def test_lemma6_limit_exponent_and_constant():
-    assert m._l6_limit(-2, None, "quick").verdict is Verdict.CORRECTED
-    assert m._l6_limit(-1, sp.Integer(1), "quick").verdict is Verdict.CORRECTED
-    assert m._l6_limit(-1, (c - 1) / c, "quick").verdict is Verdict.HOLDS
+def test_lemma6_tight_true_sandwich_is_not_corrected():
+    """The loss itself, written in f, z, h, is a true and tightest lower and upper bound: the old
+    check evaluated l at float(t) and called this "corrected"."""
+    tight = sp.log(1 + z * sp.exp(h) / (f - z * sp.log(z)))
+    assert m._l6_sandwich(tight, tight, "quick").verdict is Verdict.HOLDS
+
+
+def test_lemma6_rate_in_t_pi_and_c():
+    from theorycheck.claims.k24._flow_rates import gf_theta
+
+    assert gf_theta(1 / (pi * t) ** 2)[0].verdict is Verdict.CORRECTED  # exponent
+    assert gf_theta(1 / (pi**2 * t))[0].verdict is Verdict.CORRECTED  # dependence on pi
+    assert gf_theta(c / (pi * t))[0].verdict is Verdict.CORRECTED  # dependence on c
+    assert gf_theta(1 / (pi * t), sp.Integer(1))[0].verdict is Verdict.CORRECTED  # constant
+    main, cross = gf_theta(1 / (pi * t), (c - 1) / c)
+    assert main.verdict is Verdict.HOLDS and cross.verdict is Verdict.HOLDS
+    sweep = cross.evidence["sweep"]
+    assert all(abs(sweep[v]["exponent_of_l/r"]) < 0.01 for v in ("t", "pi", "c"))
 
 
 # --- K24.lemma7 ----------------------------------------------------------------------------
@@ -150,9 +186,16 @@ def test_lemma6_limit_exponent_and_constant():
 def test_lemma7_printed_corrected():
     r = m.check_lemma7(m.printed_lemma7(), "quick")
     assert r.verdict is Verdict.CORRECTED
-    assert _parts(r) == {"a_b": "holds", "loss": "corrected"}
-    assert "exp(-2t)" in r.correction
-    assert r.evidence["events_total"] == 0
+    assert _parts(r) == {"a_b": "holds", "loss": "corrected", "simulation": "holds"}
+    assert "exp(-2*t)" in r.correction and r.strength == "proved"
+    assert r.evidence["simulation"]["events_total"] == 0
+
+
+def test_lemma7_correction_follows_the_statement():
+    p = m.printed_lemma7()
+    p["loss"] = sp.log(1 + (c - 1) * sp.exp(-3 * t))  # agrees with the truth nowhere
+    r = m.check_lemma7(p, "quick")
+    assert r.verdict is Verdict.CORRECTED and "only at c" not in r.correction
 
 
 def test_lemma7_true_loss_holds():
@@ -177,6 +220,14 @@ def test_thm3_printed_corrected():
     assert parts["gradient_flow"] == "sharpened" and parts["sign_flow"] == "corrected"
     assert parts["pi_dependence"] == "holds" and parts["half_loss_time"] == "holds"
     assert "e^{-2t}" in r.correction and "log(1 + sqrt c)" in r.correction
+    assert "exp(-c*t)" in r.correction and r.strength == "proved"
+
+
+def test_thm3_correction_follows_the_statement():
+    p = m.printed_thm3()
+    p["sf_rate"] = sp.exp(-3 * t)
+    r = m.check_thm3(p, "quick")
+    assert "exp(-3*t)" in r.correction and "exp(-c*t)" not in r.correction
 
 
 def test_thm3_rejects_mutations():
@@ -189,12 +240,17 @@ def test_thm3_rejects_mutations():
 
 def test_thm3_true_sign_rate_holds():
     p = m.printed_thm3()
-    p["sf_rate"] = sp.exp(-2 * t)
+    p["sf_rate"] = (c - 1) * sp.exp(-2 * t)
     assert _parts(m.check_thm3(p, "quick"))["sign_flow"] == "holds"
+    # e^{-2t} alone hides a constant c - 1 that grows with c: not uniform in c
+    p["sf_rate"] = sp.exp(-2 * t)
+    assert _parts(m.check_thm3(p, "quick"))["sign_flow"] == "corrected"
 
 
 def test_lemma6_constant_refutation_carries_counterexample():
-    r = m._l6_limit(-1, sp.Integer(1), "quick")
+    from theorycheck.claims.k24._flow_rates import gf_theta
+
+    r = gf_theta(1 / (pi * t), sp.Integer(1))[0]
     assert r.evidence["constant_equality"]["status"] == "refuted"
 
 
@@ -213,11 +269,19 @@ def _unevaluated_limit(monkeypatch, skip=0):
 
 
 def test_thm3_unevaluated_limit_is_inconclusive_not_corrected(monkeypatch):
+    from theorycheck.claims.k24 import _flow_rates
+
+    _flow_rates._gf_limit.cache_clear(), _flow_rates._sf_limits.cache_clear()
     _unevaluated_limit(monkeypatch)
     parts = _parts(m.check_thm3(m.printed_thm3(), "quick"))
+    _flow_rates._gf_limit.cache_clear(), _flow_rates._sf_limits.cache_clear()
     assert parts["gradient_flow"] == "inconclusive" and parts["sign_flow"] == "inconclusive"
 
 
 def test_lemma6_unevaluated_exponent_limit_is_inconclusive(monkeypatch):
-    _unevaluated_limit(monkeypatch, skip=1)
-    assert m._l6_limit(-2, None, "quick").verdict is Verdict.INCONCLUSIVE
+    from theorycheck.claims.k24 import _flow_rates
+
+    _flow_rates._gf_limit.cache_clear()
+    _unevaluated_limit(monkeypatch)
+    assert _flow_rates.gf_theta(1 / (pi * t) ** 2)[0].verdict is Verdict.INCONCLUSIVE
+    _flow_rates._gf_limit.cache_clear()

@@ -44,8 +44,6 @@ def fit_power(x, q, level: float = 0.95) -> Fit:
     With exactly two points (or a perfect fit) the interval has zero width: the caller states the
     tolerance it compares with.
     """
-    from scipy import stats
-
     xa = np.asarray(x, dtype=float).ravel()
     qa = np.asarray(q, dtype=float).ravel()
     if xa.size != qa.size:
@@ -58,13 +56,31 @@ def fit_power(x, q, level: float = 0.95) -> Fit:
         raise ValueError("q: must be finite and > 0 (a power law is fitted on the log scale)")
     if not (0 < level < 1):
         raise ValueError(f"level: must be in (0, 1), got {level!r}")
-    lx, lq = np.log(xa), np.log(qa)
+    return fit_power_logs(np.log(xa), np.log(qa), level)
+
+
+def fit_power_logs(log_x, log_q, level: float = 0.95) -> Fit:
+    """:func:`fit_power` on values given by their logarithms (for quantities beyond the float
+    range, e.g. ``e^{-c t}`` at large ``c t``, computed in mpmath; and, with ``log_x = t``, for
+    exponential rates ``q ~ C e^{a t}``). Same least squares and intervals."""
+    from scipy import stats
+
+    lx = np.asarray(log_x, dtype=float).ravel()
+    lq = np.asarray(log_q, dtype=float).ravel()
+    if lx.size != lq.size:
+        raise ValueError(f"log_x, log_q: need the same number of points, got {lx.size} and {lq.size}")
+    if lx.size < 2:
+        raise ValueError(f"log_x: need at least 2 points to fit a rate, got {lx.size}")
+    if not (np.all(np.isfinite(lx)) and np.all(np.isfinite(lq))):
+        raise ValueError("log_x, log_q: must be finite")
+    if not (0 < level < 1):
+        raise ValueError(f"level: must be in (0, 1), got {level!r}")
     if np.ptp(lx) == 0:
         raise ValueError("x: needs at least two distinct values")
     A = np.vstack([np.ones_like(lx), lx]).T
     coef, *_ = np.linalg.lstsq(A, lq, rcond=None)
     resid = lq - A @ coef
-    n = xa.size
+    n = lx.size
     ss_tot = float(np.sum((lq - lq.mean()) ** 2))
     r2 = 1.0 - float(np.sum(resid**2)) / ss_tot if ss_tot > 0 else 1.0
     if n > 2:
@@ -75,7 +91,12 @@ def fit_power(x, q, level: float = 0.95) -> Fit:
     else:
         ha = hc = 0.0
     a, lc = float(coef[1]), float(coef[0])
-    return Fit(a, (a - ha, a + ha), math.exp(lc), (math.exp(lc - hc), math.exp(lc + hc)), r2, n, level)
+    return Fit(a, (a - ha, a + ha), _exp(lc), (_exp(lc - hc), _exp(lc + hc)), r2, n, level)
+
+
+def _exp(v: float) -> float:
+    """``exp(v)``, ``inf`` / ``0.0`` beyond the float range (constants of values given by logs)."""
+    return math.inf if v > 709.0 else math.exp(v)
 
 
 def sweep_rates(fn: Callable[..., float], base: Mapping[str, float], grids: Mapping[str, Sequence[float]],

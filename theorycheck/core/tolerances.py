@@ -252,3 +252,11 @@ CERTIFY_REPORT_PIECES = 10
 #: enclose_max stops when its enclosure [L, U] of a maximum has U - L <= this * |L|
 #: (a decimal string: converted exactly).
 CERTIFY_MAX_REL = "1e-12"
+
+# --- K24 flows: rates in every parameter (claims/k24/theorem3.py; helper i10k) ----------------
+#: A fitted exponent (of l / printed rate, in t, pi or c, over the asymptotic grids of
+#: theorem3.py) "agrees" with 0 when within this distance: wrong statements differ by >= 1 in
+#: an exponent (a wrong power of t, pi or c) and a log factor by 1/log(t) >= 0.03 (t <= 1e14),
+#: while the true quantity's local exponent on those grids departs from its limit by at most
+#: ~1/(c-1) ~ 0.003 in c (c >= 100; measured fit 0.0009 +- 0.0015) and ~log(w)/w < 1e-6 in t.
+RATE_EXPONENT_ABS = 0.01

@@ -5,8 +5,9 @@ from __future__ import annotations
 import mpmath
 
 from theorycheck.core import tolerances as tol
+from theorycheck.core.papers import cite
 
-SOURCE = "K24 (seed 003), appendix I"
+SOURCE = cite("K24", "appendix I")
 
 # ---------------------------------------------------------------------------------------
 # symbols and the statements as printed
@@ -56,7 +57,8 @@ def printed_lemma5():
 def printed_hh08():
     import sympy as sp
 
-    return {"lower": sp.Rational(1, 2), "upper": sp.E / (sp.E - 1), "x_min": sp.E}
+    # norm_exponent: the power of log x in the normalisation delta(x) log(x)^a / log(log(x)) (printed: 1)
+    return {"lower": sp.Rational(1, 2), "upper": sp.E / (sp.E - 1), "x_min": sp.E, "norm_exponent": 1}
 
 
 def printed_lemma6():
@@ -70,7 +72,7 @@ def printed_lemma6():
         "identity_rhs": z * sp.exp(h) / (f - z * sp.log(z)),  # = z exp(c b(t))
         "sandwich_lower": z * sp.exp(h) / (f - z * sp.log(z) + z * sp.exp(h)),
         "sandwich_upper": z * sp.exp(h) / (f - z * sp.log(z)),
-        "rate_exponent": -1,  # l = Theta((pi t)^-1)
+        "rate": 1 / (pi * t),  # l = Theta(1/(pi_k t)) (in t, pi and c: constants uniform in pi and c)
         "limit_constant": None,  # Theta only: no constant printed
     }
 
@@ -196,3 +198,75 @@ def _lambertw_at_zero(expr):
     return expr, notes
 
 
+
+
+# ---------------------------------------------------------------------------------------
+# the gradient of L for symbolic c (indexed sums): lemma 4, lemma 7
+# ---------------------------------------------------------------------------------------
+
+
+def delta_normalize(expr, pairs):
+    """In every term with a factor ``KroneckerDelta(i, j)`` (``(i, j)`` in ``pairs``), set ``j = i`` in
+    the rest of the term (the delta is 0 unless they are equal)."""
+    import sympy as sp
+
+    out = []
+    for term in sp.Add.make_args(sp.expand(expr)):
+        for i, j in pairs:
+            d = sp.KroneckerDelta(i, j)
+            if term.has(d):
+                rest = sp.cancel(term / d)
+                if not rest.has(d):
+                    term = d * rest.subs(j, i)
+        out.append(term)
+    return sp.Add(*out)
+
+
+def resolve_ranges(expr, ranges: dict):
+    """``doit()`` and drop the ``Piecewise`` conditions that only say an index lies in its range
+    (``1 <= k <= ranges[k]``): true by the statement's quantifiers. Returns ``(expr, resolved)``."""
+    import sympy as sp
+
+    resolved = []
+
+    def in_range(r):
+        if not isinstance(r, (sp.Le, sp.Ge)):
+            return False
+        lo, hi = r.lts, r.gts
+        return (lo in ranges and ranges[lo] == hi) or (hi in ranges and lo == 1)
+
+    def fix(pw):
+        for val, cond in pw.args:
+            if cond is sp.true:
+                return val
+            rels = cond.args if isinstance(cond, sp.And) else (cond,)
+            if all(in_range(r) for r in rels):
+                resolved.append(str(cond))
+                return val
+        return pw
+
+    prev = None
+    while prev != expr:
+        prev = expr
+        expr = expr.replace(lambda s_: isinstance(s_, sp.Piecewise), fix).doit()
+    return expr, sorted(set(resolved))
+
+
+def general_gradient():
+    """``dL/dW[k, j]`` of ``L(W) = -sum_{m=1}^c pi[m] log softmax(W[:, m])_m`` for symbolic ``c`` (SymPy
+    ``diff`` on indexed sums). Returns ``(namespace, evidence)``."""
+    import sympy as sp
+    from types import SimpleNamespace
+
+    c = sp.Symbol("c", integer=True, positive=True)
+    k, j, m, i = sp.symbols("k j m i", integer=True, positive=True)
+    q = sp.Symbol("q", integer=True, nonzero=True)
+    W, P = sp.IndexedBase("W"), sp.IndexedBase("pi")
+    L = -sp.Sum(P[m] * (W[m, m] - sp.log(sp.Sum(sp.exp(W[i, m]), (i, 1, c)))), (m, 1, c))
+    G, resolved = resolve_ranges(sp.diff(L, W[k, j]).doit(), {k: c, j: c})
+    G = delta_normalize(G, [(k, j), (j, k)])
+    ns = SimpleNamespace(c=c, k=k, j=j, m=m, i=i, q=q, W=W, P=P, L=L, G=G,
+                         S=lambda col: sp.Sum(sp.exp(W[i, col]), (i, 1, c)))
+    ev = {"loss": "L = -Sum(pi[m] (W[m, m] - log Sum(exp(W[i, m]), (i, 1, c))), (m, 1, c)), c symbolic",
+          "gradient": f"dL/dW[k, j] = {G}", "range_conditions_resolved": resolved}
+    return ns, ev
