@@ -73,12 +73,14 @@ def test_harmonic_matches_definition_and_rejects_bad_n():
 
 def test_data_printed_class_count_is_wrong():
     r = m.check_data(m.printed_data(), "quick")
-    assert _parts(r) == {"c": "corrected", "n": "holds", "d": "holds"}
+    assert _parts(r) == {"c": "corrected", "c_values": "corrected", "n": "holds", "n_values": "holds", "d": "holds",
+                         "built_data": "holds"}
+    assert r.evidence["c"]["strength"] == "proved"  # c = 2^m - 1 for every m (symbolic sum over the groups)
     rows = {row["m"]: row for row in r.evidence["c"]["rows"]}
     assert (rows[7]["built"], rows[8]["built"], rows[11]["built"]) == (127, 255, 2047)
     nrows = {row["m"]: row["built"] for row in r.evidence["n"]["rows"]}
     assert nrows == {7: 896, 8: 2048, 11: 22528}
-    assert "2^m - 1" in r.correction
+    assert "2**m - 1" in r.correction and "count for m + 1 groups" in r.correction
 
 
 def test_data_corrected_formula_holds():
@@ -96,7 +98,7 @@ def test_data_rejects_wrong_n():
     assert _parts(m.check_data(pr, "quick"))["n"] == "corrected"
     pr = m.printed_data()
     pr["variants"] = {8: {"n": 2304, "d": 2304, "c": 511}}
-    assert _parts(m.check_data(pr, "quick"))["n"] == "corrected"
+    assert _parts(m.check_data(pr, "quick"))["n_values"] == "corrected"
 
 
 def test_data_large_printed_m_is_counted_not_built():

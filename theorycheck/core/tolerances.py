@@ -260,3 +260,13 @@ CERTIFY_MAX_REL = "1e-12"
 #: while the true quantity's local exponent on those grids departs from its limit by at most
 #: ~1/(c-1) ~ 0.003 in c (c >= 100; measured fit 0.0009 +- 0.0015) and ~log(w)/w < 1e-6 in t.
 RATE_EXPONENT_ABS = 0.01
+#: K24.H1.fig8 "orders of magnitude" (plural): the diagonal-to-off-diagonal ratio is at least 10^2,
+#: judged on a t-interval of log10 of the per-seed worst ratio along the path (threshold in log10).
+def _k24_orders_criterion():
+    from theorycheck.core.stats import Criterion
+
+    return Criterion("orders of magnitude", float(ORDERS_OF_MAGNITUDE), "above",
+                     "plural 'orders': at least two powers of ten between typical diagonal and off-diagonal blocks")
+
+
+K24_ORDERS_OF_MAGNITUDE = _k24_orders_criterion()

@@ -24,7 +24,8 @@ from fractions import Fraction
 import numpy as np
 
 from theorycheck.core import tolerances as tol
-from theorycheck.core.registry import claim
+from theorycheck.core.papers import cite
+from theorycheck.core.registry import Variant, claim
 from theorycheck.core.result import Result, Verdict, combine
 
 # ------------------------------------------------------------------------------------------
@@ -138,9 +139,23 @@ def _sharp_form_validation(grid):
     return rows, worst_scaled
 
 
+def variants_zipf(pr):
+    """Wrong forms of appendix H's mass argument (each with the other parts as printed)."""
+    sp, c = _zsym()
+    return [
+        Variant("Theta argument divided by log c (exponent)", "exponent", {**pr, "theta_of": pr["theta_of"] / sp.log(c)}),
+        Variant("Theta argument (log c - 2 log log c)/c (dependence on c)", "dependence",
+                {**pr, "theta_of": pr["theta_of"] * sp.log(c) / c}, param="c"),
+        Variant("limit 2 (constant)", "constant", {**pr, "limit": 2 * pr["limit"]}),
+        Variant("limit -1 (sign)", "sign", {**pr, "limit": -pr["limit"]}),
+        Variant("pi_k c >= 2 log c (constant)", "constant", {**pr, "pi_c_lower_bound": 2 * pr["pi_c_lower_bound"]}),
+    ]
+
+
 @claim(
     "K24.H.zipf",
-    provenance="seed-fulltext", source="K24 (seed 003), appendix H (after Proposition 2)",
+    provenance="seed-fulltext", source=cite("K24", "appendix H (after Proposition 2)"), parameters=("c",),
+    variants=variants_zipf,
     statement=("With pi_k = 1/(k H(c)) the correlation holds for the first k <= c/log(c)^2 classes as pi_k c >= log(c), "
                "and sum_{k=1}^{ceil(c/log(c))} pi_k = H(ceil(c/log(c)^2))/H(c) = Theta((log(c) - 2 log log(c))/log(c)) -> 1."),
     printed=printed_zipf,
@@ -159,6 +174,7 @@ def check_zipf(printed, profile):
     if worst_float > tol.FLOAT64_REL or worst_exact > tol.FLOAT64_REL:
         parts["sum_equality"] = Result(Verdict.INCONCLUSIVE, "harmonic-number routes disagree", "numeric+exact", ev_sum)
     else:
+        first, mid = printed["first_sum_upper"], printed["middle_upper"]
         bad = [r for r in rows if r["c"] >= 3 and r["ceil_first_upper"] != r["ceil_middle_upper"]
                and abs(float(mpmath.mpf(r["difference"]))) > tol.SYMBOLIC_REFUTE_REL]
         if not bad:
@@ -170,9 +186,10 @@ def check_zipf(printed, profile):
                 Verdict.CORRECTED,
                 f"the two printed sums differ (c = {r['c']}: {r['sum_to_first_upper']} vs {r['H(middle)/H(c)']})",
                 "numeric+exact", ev_sum,
-                correction=("sum_{k=1}^{ceil(c/log(c)^2)} pi_k = H(ceil(c/log(c)^2))/H(c): the upper index of the first sum "
-                            "must be ceil(c/log(c)^2) (the classes where the correlation is shown to hold); with ceil(c/log c) "
-                            "the sum is H(ceil(c/log c))/H(c), a different (larger) number"))
+                correction=(f"sum_{{k=1}}^{{ceil({mid})}} pi_k = H(ceil({mid}))/H(c): the upper index of the first sum "
+                            f"must be ceil({mid}); with ceil({first}) the sum is H(ceil({first}))/H(c), a different "
+                            f"({'larger' if float(mpmath.mpf(r['difference'])) > 0 else 'smaller'}) number "
+                            f"(c = {r['c']}: {r['sum_to_first_upper']} vs {r['H(middle)/H(c)']})"))
     # asymptotics: sharp form validated numerically, limits by SymPy
     L = sp.Symbol("L", positive=True)
     sharp = (L - 2 * sp.log(L) + sp.EulerGamma) / (L + sp.EulerGamma)
@@ -215,10 +232,13 @@ def check_zipf(printed, profile):
         else:
             ev_as["counterexample"] = {"limit(sharp/printed)": str(lim_ratio), "limit(sharp)": str(lim_sharp),
                                        "values": srows[-1]}
+            wrong = ([f"sharp/({printed['theta_of']}) -> {lim_ratio}"] if not theta_ok else []) + \
+                ([f"the limit is {lim_sharp}, not {printed['limit']}"] if not lim_ok else [])
             parts["asymptotic"] = Result(
-                Verdict.CORRECTED, "printed Theta argument or limit disagrees with the sharp form", "symbolic+numeric", ev_as,
-                correction="H(ceil(c/log(c)^2))/H(c) = (log c - 2 log log c + gamma)/(log c + gamma) + O(log(c)/c) = "
-                           "Theta((log c - 2 log log c)/log c) -> 1")
+                Verdict.CORRECTED, "printed Theta argument or limit disagrees with the sharp form: " + "; ".join(wrong),
+                "symbolic+numeric", ev_as,
+                correction=(f"H(ceil(c/log(c)^2))/H(c) = {sharp.subs(L, sp.Symbol('log(c)'))} + O(log(c)/c) = "
+                            f"Theta((log c - 2 log log c)/log c) -> {lim_sharp} (" + "; ".join(wrong) + ")"))
     # pi_k c >= log c for k <= c / log(c)^2
     lb = sp.lambdify(c, printed["pi_c_lower_bound"], "mpmath")
     brows = []
@@ -241,8 +261,10 @@ def check_zipf(printed, profile):
         parts["pi_c_bound"] = Result(
             Verdict.CORRECTED, f"pi_k c < printed bound for the last classes k <= c/log(c)^2 (c = {fails[-1]['c']}: "
             f"{fails[-1]['min pi_k c']} < {fails[-1]['claimed_lower_bound']})", "numeric", ev_b,
-            correction="for k <= c/log(c)^2: pi_k c = c/(k H(c)) >= log(c)^2/H(c) = log(c)(1 - gamma/log c + o(1/log c)) -> "
-                       "infinity (slightly below log c, since H(c) > log c; the conclusion pi_k c -> infinity is unaffected)")
+            correction=(f"for k <= c/log(c)^2: pi_k c = c/(k H(c)) >= log(c)^2/H(c) = log(c)(1 - gamma/log c + o(1/log c)) "
+                        f"-> infinity, below the printed {printed['pi_c_lower_bound']} (c = {fails[-1]['c']}: "
+                        f"{fails[-1]['min pi_k c']} < {fails[-1]['claimed_lower_bound']}); the conclusion pi_k c -> "
+                        "infinity is unaffected"))
     else:
         parts["pi_c_bound"] = Result(Verdict.HOLDS, "pi_k c >= printed bound for all k <= c/log(c)^2 on the grid", "numeric", ev_b)
     return combine(parts)
@@ -285,9 +307,31 @@ def printed_data():
     }
 
 
+def variants_data(pr):
+    """Each count wrong on its own (the others mended to the group description), and the mended statement."""
+    import sympy as sp
+
+    m = sp.Symbol("m", positive=True, integer=True)
+    mended = {**pr, "c": 2**m - 1,
+              "variants": {k: {**v, "c": 2**k - 1} for k, v in pr["variants"].items()}}
+    return [
+        Variant("c = 2^(m+1) - 1 as printed (n, d and the values mended)", "part",
+                {**mended, "c": pr["c"], "variants": pr["variants"]}),
+        Variant("n = m 2^(m+1) (constant)", "constant", {**mended, "n": 2 * pr["n"]}),
+        Variant("n = (m+1) 2^m (dependence on m)", "dependence", {**mended, "n": (m + 1) * 2**m}, param="m"),
+        Variant("c = 2^(m-1) - 1 (exponent)", "exponent", {**mended, "c": 2 ** (m - 1) - 1}),
+        Variant("stated n at m = 11 off by one", "other",
+                {**mended, "variants": {**mended["variants"], 11: {**mended["variants"][11], "n": 22529}}}),
+        Variant("stated d at m = 8 is 2048", "other",
+                {**mended, "variants": {**mended["variants"], 8: {**mended["variants"][8], "d": 2048}}}),
+        Variant("mended: c = 2^m - 1", "stronger", mended),
+    ]
+
+
 @claim(
     "K24.A2.data",
-    provenance="seed-fulltext", source="K24 (seed 003), appendix A.2 (and table 1, appendices C and E)",
+    provenance="seed-fulltext", source=cite("K24", "appendix A.2 (and table 1, appendices C and E)"),
+    parameters=("m",), variants=variants_data,
     statement=("m groups: group j has 2^(j-1) classes with 2^(m-j+1) samples each. 'The inputs are in d = (m+1) 2^m "
                "dimensions, the number of samples is n = m 2^m and the number of classes is c = 2^(m+1) - 1'; "
                "variants m = 11: n = 22528, d = 24576, c = 4095; m = 8: n = 2048, d = 2304, c = 511; table 1: m = 7."),
@@ -317,32 +361,70 @@ def check_data(printed, profile):
         counted[m] = {"c": int(np.unique(y).size), "n": int(X.shape[0]),
                       "d": int(X.shape[1]) if build_d == d_default else d_default,
                       "d_source": "X.shape[1]" if build_d == d_default else "(m+1) 2^m (X built with d = 1 to count c, n)"}
+    # general truth for symbolic m, from the group description (group j: 2^(j-1) classes of 2^(m-j+1) samples)
+    j = sp.Symbol("j", integer=True, positive=True)
+    truth = {"c": sp.simplify(sp.Sum(2 ** (j - 1), (j, 1, msym)).doit()),
+             "n": sp.simplify(sp.Sum(2 ** (j - 1) * 2 ** (msym - j + 1), (j, 1, msym)).doit())}
     parts = {}
+    cross_rows = []
     for q in ("c", "n", "d"):
         formula = sp.sympify(printed[q])
         rows = []
         for m in ms:
             f_val = int(formula.subs(msym, m))
             v_val = printed["variants"].get(m, {}).get(q)
-            rows.append({"m": m, "built": counted[m][q], "printed_formula": f_val, "printed_variant": v_val})
-        bad_formula = [r for r in rows if r["printed_formula"] != r["built"]]
-        bad_variant = [r for r in rows if r["printed_variant"] is not None and r["printed_variant"] != r["built"]]
+            t_val = int(truth[q].subs(msym, m)) if q in truth else None
+            rows.append({"m": m, "built": counted[m][q], "printed_formula": f_val, "printed_variant": v_val,
+                         **({"general_truth": t_val} if t_val is not None else {})})
+            if q in truth:
+                cross_rows.append({"q": q, "m": m, "built": counted[m][q], "general_truth": t_val})
         ev = {"rows": rows, "formula": str(formula)}
-        if q == "d":
-            ev["note"] = "d is a choice of the authors, not implied by the group description; checked for consistency"
-        if not bad_formula and not bad_variant:
-            parts[q] = Result(Verdict.HOLDS, f"{q} = {formula} matches the built data and the variants", "exact", ev)
+        if q in truth:
+            from theorycheck.core.symcheck import prove_equal
+
+            pr = prove_equal(formula, truth[q])
+            ev.update({"truth": f"{q} = {truth[q]} (Sum over the m groups, symbolic m)", "comparison": pr.as_evidence()})
+            bad_variant = [r for r in rows if r["printed_variant"] is not None and r["printed_variant"] != r["general_truth"]]
+            vals = ", ".join(f"m = {m}: {int(truth[q].subs(msym, m))}" for m in ms)
+            if pr.proved:
+                parts[q] = Result(Verdict.HOLDS, f"{q} = {formula} for every m (proved)", "symbolic", ev, strength="proved")
+            elif pr.refuted:
+                bad = next(r for r in rows if r["printed_formula"] != r["general_truth"])
+                note = ""
+                for shift in (1, -1):
+                    if sp.simplify(truth[q].subs(msym, msym + shift) - formula) == 0:
+                        note = f"; the printed {q} is the count for m {'+' if shift > 0 else '-'} 1 groups"
+                parts[q] = Result(Verdict.CORRECTED, f"printed {q} = {formula} disagrees with the group description "
+                                  f"(m = {bad['m']}: {bad['general_truth']}, printed {bad['printed_formula']})", "symbolic",
+                                  {**ev, "counterexample": bad}, strength="proved",
+                                  correction=f"the group description gives {q} = {truth[q]} ({vals}), not {formula}{note}")
+            else:
+                parts[q] = Result(Verdict.INCONCLUSIVE, f"could not compare {q} = {formula} with {truth[q]}", "symbolic", ev)
+            # the stated values at m = 11, 8 (exact, at those m)
+            vev = {"values": {m: printed["variants"][m].get(q) for m in printed["variants"]}, "rows": rows}
+            if bad_variant:
+                r = bad_variant[0]
+                parts[f"{q}_values"] = Result(Verdict.CORRECTED, f"stated {q} = {r['printed_variant']} at m = {r['m']}; "
+                                              f"the description gives {r['general_truth']}", "exact",
+                                              {**vev, "counterexample": r},
+                                              correction=f"{q} = {truth[q]}: {vals}")
+            else:
+                parts[f"{q}_values"] = Result(Verdict.HOLDS, f"stated {q} values agree with {truth[q]}", "exact", vev)
             continue
-        ev["counterexample"] = (bad_formula or bad_variant)[0]
-        if q == "c":
-            corr = ("the group description gives c = sum_{j=1}^m 2^(j-1) = 2^m - 1 classes (m = 7: 127, m = 8: 255, m = 11: 2047), "
-                    "not 2^(m+1) - 1 (511 and 4095 as printed). The printed c would need m+1 groups (a last group of 2^m "
-                    "classes with 1 sample), which would give n = (m+1) 2^m, contradicting the printed n = m 2^m")
+        # d is a choice of the authors: the formula and the stated values must agree
+        bad_variant = [r for r in rows if r["printed_variant"] is not None and r["printed_variant"] != r["printed_formula"]]
+        ev["note"] = "d is a choice of the authors, not implied by the group description; checked for consistency"
+        if not bad_variant:
+            parts[q] = Result(Verdict.HOLDS, f"d = {formula} agrees with the stated values", "exact", ev)
         else:
-            truth = {"n": "n = m 2^m", "d": "d = (m+1) 2^m"}[q]
-            corr = f"{truth} (counted from the built data)"
-        parts[q] = Result(Verdict.CORRECTED, f"printed {q} disagrees with the data built from the description "
-                          f"(m = {ev['counterexample']['m']}: built {ev['counterexample']['built']}, printed "
-                          f"formula {ev['counterexample']['printed_formula']}, variant {ev['counterexample']['printed_variant']})",
-                          "exact", ev, correction=corr)
-    return combine(parts)
+            r = bad_variant[0]
+            parts[q] = Result(Verdict.CORRECTED, f"d = {formula} gives {r['printed_formula']} at m = {r['m']}, the text "
+                              f"states {r['printed_variant']}", "exact", {**ev, "counterexample": r},
+                              correction=f"d = {formula} and the stated d disagree at m = {r['m']} "
+                                         f"({r['printed_formula']} vs {r['printed_variant']}): one of them is misprinted")
+    ok = all(r["built"] == r["general_truth"] for r in cross_rows)
+    parts["built_data"] = Result(Verdict.HOLDS if ok else Verdict.INCONCLUSIVE,
+                                 "c and n counted on the built data agree with the general formulas" if ok else
+                                 "the built data disagree with the general formulas", "exact", {"rows": cross_rows})
+    return combine(parts, cross_checks=["built_data"])
+

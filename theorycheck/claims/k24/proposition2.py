@@ -522,9 +522,29 @@ def _condition(printed, profile) -> Result:
     return Result(Verdict.INCONCLUSIVE, "the p -> 0 family neither confirms nor refutes the condition", "numeric", ev)
 
 
+def variants_prop2_train(pr):
+    """Wrong forms of equation 2 and the c -> infinity relation (the gradient's sign slip mended where
+    another part is tested), and the mended statement."""
+    sp, S = _sym()
+    p, pi, c = S["p"], S["pi_k"], S["c"]
+    mended = {**pr, "grad_lead": -pr["grad_lead"]}
+    return [
+        Variant("ratio without 1/p (constant)", "constant", {**mended, "ratio": pr["ratio"] * p}),
+        Variant("ratio with 1/p^2 (dependence on p)", "dependence", {**mended, "ratio": pr["ratio"] / p}, param="p"),
+        Variant("hessian p^2 (1 - p) (exponent)", "exponent", {**mended, "hess_lead": pr["hess_lead"] * p}),
+        Variant("hessian with pi_k^2 (dependence on pi)", "dependence", {**mended, "hess_lead": pr["hess_lead"] * pi},
+                param="pi"),
+        Variant("remainder O(1/c^2) (dependence on c)", "dependence", {**mended, "remainder_exponent": -2}, param="c"),
+        Variant("gradient leading term as printed (sign)", "sign", dict(pr)),
+        Variant("mended gradient and condition c pi_k p(1-p)", "stronger",
+                {**mended, "condition": c * pi * p * (1 - p)}),
+    ]
+
+
 @claim(
     "K24.prop2.train",
-    provenance="seed-fulltext", source="K24 (seed 003), Proposition 2, equation 2, and appendix H",
+    provenance="seed-fulltext", source=SOURCE + ", Proposition 2, equation 2, and appendix H",
+    parameters=("c", "pi", "p"), variants=variants_prop2_train,
     statement=("Under Assumption 1 (p(x_i)_k = p = omega(1/c) on class k, O(1/c) elsewhere): grad_{w_k} L = "
                "(1 - p) pi_k xbar^k + O(1/c), hess_{w_k} L = p (1 - p) pi_k Hbar^k + O(1/c), and ||grad_{w_k} L|| ~ "
                "((1/p) ||xbar^k|| / Tr(Hbar^k)) Tr(hess_{w_k} L) as c -> infinity for pi_k = omega(1/c); "
@@ -545,10 +565,14 @@ def check_prop2_train(printed, profile):
     ev_dec = {"decomposition_proved": dec, "remainder_order_in_1/c (None = identically 0)": sym["remainder_order_in_1/c"],
               "claimed_remainder": f"O(c^{e})",
               "instance": "class k: x_1, x_2; others: x_3..x_5 with p_ik = a_i/c; d = 2"}
-    for name, key, truth in (("grad", "grad", "grad_{w_k} L = -(1 - p) pi_k xbar^k + (1/c) d_k with "
-                              "d_k = (1/n) sum_{y_i != k} (c p_ik) x_i = O(1)  (sign: the printed term is minus the gradient's)"),
-                             ("hess", "hess", "hess_{w_k} L = p (1 - p) pi_k Hbar^k + (1/c) D_k with "
-                              "D_k = (1/n) sum_{y_i != k} (c p_ik)(1 - p_ik) x_i x_i^T = O(1)")):
+    pp, pik = S["p"], S["pi_k"]
+    true_g, true_h = -(1 - pp) * pik * S["xbar_k"], pp * (1 - pp) * pik * S["Hbar_k"]  # the proved decomposition
+    notes = {k: relation_note(printed[f"{k}_lead"], tr) for k, tr in (("grad", true_g), ("hess", true_h))}
+    for name, key, truth in (("grad", "grad", f"grad_{{w_k}} L = {true_g} + (1/c) d_k with "
+                              "d_k = (1/n) sum_{y_i != k} (c p_ik) x_i = O(1)" + (f"; {notes['grad']}" if notes["grad"] else "")),
+                             ("hess", "hess", f"hess_{{w_k}} L = {true_h} + (1/c) D_k with "
+                              "D_k = (1/n) sum_{y_i != k} (c p_ik)(1 - p_ik) x_i x_i^T = O(1)"
+                              + (f"; {notes['hess']}" if notes["hess"] else ""))):
         orders = [o for o in sym["remainder_order_in_1/c"][key] if o is not None]
         proved = all(dec.values())
         lowest = min(orders) if orders else math.inf

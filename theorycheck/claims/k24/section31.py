@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from theorycheck.core.registry import claim
+from theorycheck.core.papers import cite
+from theorycheck.core.registry import Variant, claim
 from theorycheck.core.result import Result, Verdict, combine
 
 
@@ -43,6 +44,13 @@ def printed():
     }
 
 
+def _gd_truth():
+    """The GD iterate solved from its recurrence ``w(t+1) = (1 - alpha pi_k) w(t)``, ``w(0) = w0`` (rsolve)."""
+    sp, alpha, pi, pi1, w0, t, w = _symbols()
+    W = sp.Function("w")
+    return sp.rsolve(W(t + 1) - (1 - alpha * pi) * W(t), W(t), {W(0): w0})
+
+
 def _gd_closed_form(expr) -> Result:
     from theorycheck.core.symcheck import prove_zero
 
@@ -52,13 +60,22 @@ def _gd_closed_form(expr) -> Result:
     ev = {"claimed": str(expr), "initial_value": init.as_evidence(), "recurrence": step.as_evidence(),
           "truth": "w_k^(t+1) = w_k^(t) - alpha * pi_k * w_k^(t), w_k^(0) = w0"}
     if init.proved and step.proved:
-        return Result(Verdict.HOLDS, "closed form satisfies w(0)=w0 and the GD recurrence (proved)", "symbolic", ev)
+        return Result(Verdict.HOLDS, "closed form satisfies w(0)=w0 and the GD recurrence (proved by induction, all t)",
+                      "symbolic", ev, strength="proved")
     if init.refuted or step.refuted:
         which = "initial value" if init.refuted else "GD recurrence"
         ce = (init if init.refuted else step).counterexample
         return Result(Verdict.CORRECTED, f"printed form violates the {which}", "symbolic",
-                      {**ev, "counterexample": ce}, correction="w_k^(t) = (1 - alpha pi_k)^t w_k^(0)")
+                      {**ev, "counterexample": ce}, strength="proved",
+                      correction=f"w_k^(t) = {_gd_truth()} (solved from the recurrence; w0 = w_k^(0))")
     return Result(Verdict.INCONCLUSIVE, "SymPy could not decide the induction steps", "symbolic", ev)
+
+
+def _iv(I) -> str:
+    """An interval as ``(a, b]``."""
+    if not hasattr(I, "left"):
+        return str(I)
+    return f"{'(' if I.left_open else '['}{I.left}, {I.right}{')' if I.right_open else ']'}"
 
 
 def _threshold(claimed) -> Result:
@@ -75,7 +92,7 @@ def _threshold(claimed) -> Result:
     ev = {"claimed_threshold": str(claimed), "stable_step_sizes": str(stable),
           "non_oscillating_step_sizes": str(monotone), "comparison": same.as_evidence()}
     if same.proved:
-        return Result(Verdict.HOLDS, f"GD on class 1 is stable iff alpha < {true_thr}", "symbolic", ev)
+        return Result(Verdict.HOLDS, f"GD on class 1 is stable iff alpha < {true_thr}", "symbolic", ev, strength="proved")
     if same.status == "undecided":
         return Result(Verdict.INCONCLUSIVE, "could not compare the printed threshold with the true one", "symbolic", ev)
     # numeric illustration: alpha just above the printed threshold, below the true one
@@ -85,14 +102,20 @@ def _threshold(claimed) -> Result:
     factor = 1 - a * p1
     ev["example"] = {"pi_1": p1, "alpha": a, "one_step_factor": factor, "true_threshold": a_true,
                      "class1_loss_ratio_after_50_steps": factor ** 100}
+    monotone = sp.Interval(0, monotone.right, True, monotone.right_open)  # alpha > 0
+    osc = sp.Interval.open(monotone.right, stable.right) if monotone.right < stable.right else sp.EmptySet
+    where = ("the largest step without oscillation" if prove_equal(claimed, monotone.right).proved else
+             "inside the stable range" if bool(claimed < true_thr) else "beyond the stable range")
     return Result(
         Verdict.CORRECTED,
-        f"GD is stable up to alpha < {true_thr}, not {claimed}; between 1/pi_1 and 2/pi_1 it oscillates but converges",
+        f"GD is stable up to alpha < {true_thr}, not {claimed}; for alpha in {_iv(osc)} it oscillates but converges",
         "symbolic",
-        ev,
-        correction=(f"GD on the highest-frequency class is stable iff 0 < alpha < {true_thr} (|1 - alpha pi_1| < 1); "
-                    f"for 1/pi_1 < alpha < 2/pi_1 the iterates alternate in sign but still converge, and the "
-                    f"instability (divergence) starts at alpha > 2/pi_1; alpha = 1/pi_1 is the largest step without oscillation."),
+        {**ev, "counterexample": ev["example"]},
+        strength="proved",
+        correction=(f"GD on the highest-frequency class is stable iff alpha in {_iv(stable)} (|1 - alpha pi_1| < 1); "
+                    f"for alpha in {_iv(osc)} the iterates alternate in sign but still converge; the printed {claimed} "
+                    f"is {where} (non-oscillating steps: alpha in {_iv(monotone)}); divergence starts at alpha > "
+                    f"{true_thr}."),
     )
 
 
@@ -123,16 +146,36 @@ def _sign_descent(claimed_depends: bool, steps: int) -> Result:
         return Result(Verdict.INCONCLUSIVE, "SymPy did not reduce sign(pi w) - sign(w) to 0", "symbolic+simulation", ev)
     if claimed_depends is False and truly_independent:
         return Result(Verdict.HOLDS, "sign descent's iterates do not depend on pi (proved; identical trajectories)",
-                      "symbolic+simulation", ev)
+                      "symbolic+simulation", ev, strength="proved")
     if claimed_depends is True and truly_independent:
+        ev["counterexample"] = ev["simulation"]
         return Result(Verdict.CORRECTED, "sign descent does not depend on pi", "symbolic+simulation", ev,
-                      correction="sign descent's update -alpha sign(w_k) is the same for every pi_k > 0")
+                      strength="proved",
+                      correction=f"sign descent's update -alpha sign(pi_k w_k) = -alpha sign(w_k) "
+                                 f"(sign(pi_k w) - sign(w) = {sym} for pi_k > 0) is the same for every pi_k")
     return Result(Verdict.INCONCLUSIVE, "proof and simulation disagree", "symbolic+simulation", ev)
+
+
+def variants(pr):
+    """Wrong forms of section 3.1 (closed form: sign, exponent, dependence on pi and t; threshold
+    constant; sign descent's pi-dependence), and the true threshold."""
+    sp, alpha, pi, pi1, w0, t, w = _symbols()
+    g = pr["gd_closed_form"]
+    return [
+        Variant("GD closed form (1 + alpha pi_k)^t (sign)", "sign", {**pr, "gd_closed_form": g.subs(alpha, -alpha)}),
+        Variant("GD closed form exponent t + 1", "exponent", {**pr, "gd_closed_form": g.subs(t, t + 1)}),
+        Variant("GD closed form with pi_k^2", "dependence", {**pr, "gd_closed_form": g.subs(pi, pi**2)}, param="pi"),
+        Variant("GD closed form exponent 2t", "dependence", {**pr, "gd_closed_form": g.subs(t, 2 * t)}, param="t"),
+        Variant("threshold 3/pi_1", "constant", {**pr, "instability_threshold": 3 * pr["instability_threshold"]}),
+        Variant("sign descent depends on pi", "other", {**pr, "sign_update_depends_on_pi": True}),
+        Variant("true threshold 2/pi_1", "stronger", {**pr, "instability_threshold": 2 / pi1}),
+    ]
 
 
 @claim(
     "K24.sec31",
-    provenance="seed-fulltext", source="K24 (seed 003), section 3.1 and figure 6",
+    provenance="seed-fulltext", source=cite("K24", "section 3.1 and figure 6"), parameters=("t", "pi"),
+    variants=variants,
     statement=("On f = sum_k pi_k (1/2)||w_k||^2: GD gives w_k^(t) = (1 - alpha pi_k)^t w_k^(0); increasing the "
                "step-size beyond 1/pi_1 would cause instabilities on the highest-frequency class; sign descent "
                "w_k^(t) = w_k^(t-1) - alpha sign(f_k'(w_k^(t-1))) is independent of pi_k."),
