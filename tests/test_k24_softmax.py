@@ -55,7 +55,7 @@ def test_eq4_printed_gradient_has_the_wrong_sign():
     assert r.verdict is Verdict.CORRECTED and "NEGATIVE" in r.correction and "p(x)_k" in r.correction
     # proved for symbolic c, d; the instance computations agree (cross-checks)
     assert r.strength == "proved"
-    assert _cross(r) == {"gradient_at_instances": "holds", "hessian_at_instances": "holds"}
+    assert _cross(r) == {"gradient_cross_check": "holds", "hessian_cross_check": "holds"}
 
 
 def test_eq4_correction_is_computed_from_the_truth():

@@ -68,8 +68,8 @@ def check_eq4(printed, profile):
     grad, grad_x = general_block_result("grad_{w_k} l(W, x, y)", printed["grad_coef"], "grad", _grad_blocks(inst), S, "x")
     hess, hess_x = general_block_result("hess_{w_k} l(W, x, y)", printed["hess_coef"], "hess_kk",
                                         _hess_blocks(inst, diagonal_only=True), S, "x x^T")
-    return combine({"gradient": grad, "hessian": hess, "gradient_at_instances": grad_x,
-                    "hessian_at_instances": hess_x}, cross_checks=["gradient_at_instances", "hessian_at_instances"])
+    return combine({"gradient": grad, "hessian": hess, "gradient_cross_check": grad_x,
+                    "hessian_cross_check": hess_x}, cross_checks=["gradient_cross_check", "hessian_cross_check"])
 
 
 # ------------------------------------------------------------------------------------------
@@ -154,7 +154,7 @@ def _row_identity(sign, instances=INSTANCES) -> list:
     cross_ok = (inst_status == "proved") == (resid == 0)
     cross = Result(Verdict.HOLDS if cross_ok else Verdict.INCONCLUSIVE,
                    "instances agree with the general row identity" if cross_ok else "instances disagree with the general proof",
-                   "symbolic", {"instances (c, d)": list(instances), "status_at_instances": inst_status})
+                   "symbolic", {"instances (c, d)": list(instances), "status_cross_check": inst_status})
     if how and resid == 0:
         return [Result(Verdict.HOLDS, f"H_kk = {sign} * sum_(j!=k) H_kj for every c, d (proved)", "symbolic", ev,
                        strength="proved"), cross]
@@ -236,9 +236,9 @@ def check_H1(printed, profile):
     diag = {k: v for k, v in blocks.items() if k[3] == k[4]}
     off = {k: v for k, v in blocks.items() if k[3] != k[4]}
     parts = {}
-    parts["H_kk"], parts["H_kk_at_instances"] = general_block_result("H_kk", printed["H_kk"], "hess_kk", diag, S, "x x^T")
-    parts["H_kj"], parts["H_kj_at_instances"] = general_block_result("H_kj (j != k)", printed["H_kj"], "hess_kj", off, S,
+    parts["H_kk"], parts["H_kk_cross_check"] = general_block_result("H_kk", printed["H_kk"], "hess_kk", diag, S, "x x^T")
+    parts["H_kj"], parts["H_kj_cross_check"] = general_block_result("H_kj (j != k)", printed["H_kj"], "hess_kj", off, S,
                                                                      "x x^T")
-    parts["row_identity"], parts["row_identity_at_instances"] = _row_identity(printed["row_identity_sign"], inst)
+    parts["row_identity"], parts["row_identity_cross_check"] = _row_identity(printed["row_identity_sign"], inst)
     parts["T_dominance"], parts["T_dominance_kernels"] = _dominance(printed["T_dominance"], profile)
-    return combine(parts, cross_checks=[k for k in parts if k.endswith(("_at_instances", "_kernels"))])
+    return combine(parts, cross_checks=[k for k in parts if k.endswith(("_cross_check", "_kernels"))])

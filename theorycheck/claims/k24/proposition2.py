@@ -193,7 +193,7 @@ def check_prop2_init(printed, profile):
             if t_pr is not None:
                 break
         inst_list = [(i["c"], i["d"], i["labels"]) for i in insts]
-        parts[f"{which}_at_instances"] = (
+        parts[f"{which}_cross_check"] = (
             Result(Verdict.HOLDS, f"general {which} re-derived on the data sets", "symbolic",
                    {"instances (c, d, labels)": inst_list})
             if t_where is None else
@@ -223,7 +223,7 @@ def check_prop2_init(printed, profile):
         else:
             parts[which] = Result(Verdict.INCONCLUSIVE, f"SymPy could not decide the {which}", "symbolic",
                                   {**ev, "residual": pr.as_evidence()})
-    return combine(parts, cross_checks=["grad_at_instances", "hess_at_instances"])
+    return combine(parts, cross_checks=["grad_cross_check", "hess_cross_check"])
 
 
 # ------------------------------------------------------------------------------------------

@@ -89,8 +89,8 @@ def _threshold(claimed) -> Result:
     true_thr = stable.right
     monotone = sp.solve_univariate_inequality(1 - alpha * pi1 >= 0, alpha, relational=False)
     same = prove_equal(claimed, true_thr)
-    ev = {"claimed_threshold": str(claimed), "stable_step_sizes": str(stable),
-          "non_oscillating_step_sizes": str(monotone), "comparison": same.as_evidence()}
+    ev = {"claimed_threshold": str(claimed), "stable_steps": str(stable),
+          "non_oscillating_steps": str(monotone), "comparison": same.as_evidence()}
     if same.proved:
         return Result(Verdict.HOLDS, f"GD on class 1 is stable iff alpha < {true_thr}", "symbolic", ev, strength="proved")
     if same.status == "undecided":
