@@ -124,3 +124,11 @@ def test_group_counts_match_built_data_and_reject_bad_m():
     pr["m_values"] = (10**6,)
     with pytest.raises(ValueError, match="m_values"):
         m.check_data(pr, "quick")
+
+
+def test_data_correction_follows_the_statement():
+    pr = m.printed_data()
+    msym = sp.Symbol("m", positive=True, integer=True)
+    pr["c"] = 2 ** (msym - 1) - 1
+    r = m.check_data(pr, "quick")
+    assert "not 2**(m - 1) - 1" in r.correction and "count for m + 1 groups" not in r.correction

@@ -49,3 +49,12 @@ def test_rejects_claim_that_sign_descent_depends_on_pi():
     p = m.printed()
     p["sign_update_depends_on_pi"] = True
     assert _parts(CHECK(p, "quick"))["sign_descent"] == "corrected"
+
+
+def test_threshold_correction_follows_the_statement():
+    p = m.printed()
+    pi1 = sp.Symbol("pi_1", positive=True)
+    p["instability_threshold"] = 3 / pi1
+    r = CHECK(p, "quick")
+    assert "3/pi_1 is beyond the stable range" in r.correction
+    assert r.strength == "proved"

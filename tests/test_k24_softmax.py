@@ -186,3 +186,17 @@ def test_prop2_plot(tmp_path):
 
     files = plots.make("k24_prop2", tmp_path, "quick")
     assert len(files) == 1 and files[0].stat().st_size > 1000
+
+
+def test_H1_row_identity_correction_is_computed():
+    pr = m.printed_H1()
+    pr["row_identity_sign"] = 2
+    r = m.check_H1(pr, "quick")
+    assert _parts(r)["row_identity"] == "corrected" and "H_kk = -1 * sum" in r.correction
+
+
+def test_prop2_init_correction_follows_the_statement():
+    pr = m.printed_prop2_init()
+    pr["hess"] = 2 * (1 / c) * (1 - 1 / c) * Hbar
+    r = m.check_prop2_init(pr, "quick")
+    assert _parts(r)["hess"] == "corrected" and "2 times the true one" in r.correction
