@@ -396,8 +396,8 @@ def _taylor_lower(g, a: arb, b: arb, X: arb, order: int) -> arb | None:
     does not accept power series). See the module docstring, step 2."""
     try:
         with precision(flint.ctx.prec, cap=order + 1):
-            left = g(arb_series([a, 1])).coeffs()
-            right = g(arb_series([b, 1])).coeffs()
+            at_a = g(arb_series([a, 1])).coeffs()
+            at_b = g(arb_series([b, 1])).coeffs()
             rem = g(arb_series([X, 1])).coeffs()
     except (TypeError, AttributeError, ValueError, ZeroDivisionError):
         return None
@@ -406,7 +406,7 @@ def _taylor_lower(g, a: arb, b: arb, X: arb, order: int) -> arb | None:
         rem = list(rem) + [arb(0)] * (n + 1 - len(rem))
     H = b - a
     best = None
-    for coeffs, right in ((left, False), (right, True)):
+    for coeffs, right in ((at_a, False), (at_b, True)):
         c = list(coeffs) + [arb(0)] * (n - len(coeffs))
         if not all(v.is_finite() for v in c[:n]) or not rem[n].is_finite():
             continue

@@ -119,7 +119,7 @@ def variants_fig8(pr):
     printed=printed, variants=variants_fig8,
 )
 def check_fig8(pr, profile):
-    statistic, orders = pr["statistic"], pr["orders"]
+    statistic = pr["statistic"]
     if statistic not in STATISTICS:
         return Result(Verdict.INCONCLUSIVE, f"unknown statistic {statistic!r}", "simulation",
                       {"known": list(STATISTICS)})

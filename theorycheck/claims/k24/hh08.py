@@ -222,7 +222,7 @@ def _hh08(lower, upper, x_min, profile: str, norm_exponent=1) -> Result:
         s = _sup()
         half = arb(1) / 2
         ev["sup"] = {"D_max_in": [bound_str(s["lower"], "lower"), bound_str(s["upper"], "upper")],
-                     "at_log_x": s["log_x"].str(12), "at_x": s["x"].str(12), **s["evidence"]}
+                     "at_log_x": s["log_x"].str(12, radius=False), "at_x": s["x"].str(12, radius=False), **s["evidence"]}
         ev["inf"] = "1/2: the limit at x -> e+ (not attained; D >= w/(w+1) > 1/2 for w > 1, tail lemma (d))"
         rel = _arb_const(sp.Rational(1) * sp.nsimplify(tol.HH08_SHARP_REL), "HH08_SHARP_REL")
         loose_up = bool(U > s["upper"] * (1 + rel))
@@ -235,7 +235,7 @@ def _hh08(lower, upper, x_min, profile: str, norm_exponent=1) -> Result:
             if loose_lo:
                 better.append(f"the lower constant {lower} can be raised to 1/2")
             corr = (f"for x > e: 1/2 < delta(x) log(x)/log(log(x)) <= {m_hi} (certified: the maximum lies in "
-                    f"[{bound_str(s['lower'], 'lower', 10)}, {m_hi}], reached at log x = {s['log_x'].str(8)}); the "
+                    f"[{bound_str(s['lower'], 'lower', 10)}, {m_hi}], reached near log x = {s['log_x'].str(7, radius=False)}); the "
                     f"infimum 1/2 is the limit at x -> e+ and the limit at infinity is 1; " + "; ".join(better))
             return Result(Verdict.SHARPENED, f"bounds hold (certified on x > e); D ranges over (1/2, "
                           f"{bound_str(s['upper'], 'upper', 7)}], " + "; ".join(better), "numeric", ev,

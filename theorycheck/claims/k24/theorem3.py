@@ -21,13 +21,11 @@ from __future__ import annotations
 
 import math
 
-import mpmath
 import numpy as np
 
 from theorycheck.claims.k24._flows_common import (
     _S,
     SOURCE,
-    _quick_refute,
     _true_rhs,
     printed_lemma6,
     printed_lemma7,
@@ -91,7 +89,7 @@ def _l6_relation(rel) -> Result:
         truth = f"a_k(t) = {_in_z(k)} b_k(t)"
         return Result(Verdict.CORRECTED, f"{truth}, not as printed{note}", "symbolic",
                       {**ev, "counterexample": on_flow.counterexample}, strength="proved",
-                      correction=f"{truth} (a - ({_in_z(k)}) b is conserved and 0 at t = 0)")
+                      correction=f"{truth} ({_in_z(a - k * b)} is conserved and 0 at t = 0)")
     return Result(Verdict.INCONCLUSIVE, "could not decide the printed relation", "symbolic", ev)
 
 
