@@ -232,3 +232,23 @@ SUFFICIENT_DATA_MASS = 0.5
 #: K24.prop2.train, condition part: a quantity "tends to infinity" along the test family when
 #: it increases monotonically over the c grid by at least this factor (the grid spans 10^3x).
 DIVERGENCE_FACTOR = 10.0
+
+# --- certified numerics (theorycheck.core.certify; helper i10k) -------------------------------
+#: Arb working precision (bits) of the branch and bound. 128 bits (~38 digits) keeps rounding
+#: ~20 orders of magnitude below the margins the checks certify, so pieces fail only for a
+#: mathematical reason (a touching point, a singularity), never for lack of digits.
+CERTIFY_PREC_BITS = 128
+#: Largest number of bisections of one piece: 2^-40 ~ 1e-12 of the range, far below any
+#: feature of the functions certified here; a piece still undecided there is reported.
+CERTIFY_MAX_DEPTH = 40
+#: Budget of piece evaluations of one certification (keeps a check's quick profile fast; a
+#: budget that runs out leaves the remaining pieces "undecided", never "certified").
+CERTIFY_MAX_PIECES = 4000
+#: Order of the Taylor forms (remainder term included) tried on a piece the plain enclosure
+#: cannot certify: order 4 certifies functions that touch 0 to third order at an end point.
+CERTIFY_TAYLOR_ORDER = 4
+#: How many undecided pieces a certificate lists (the count is always reported).
+CERTIFY_REPORT_PIECES = 10
+#: enclose_max stops when its enclosure [L, U] of a maximum has U - L <= this * |L|
+#: (a decimal string: converted exactly).
+CERTIFY_MAX_REL = "1e-12"
