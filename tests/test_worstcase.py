@@ -82,3 +82,11 @@ def test_nan_is_an_error_naming_the_instance():
         worst_case(lambda x: float("nan"), {"x": (0.0, 1.0)})
     with pytest.raises(ValueError, match="slack"):
         worst_case(lambda x: x, {"x": (0.0, 1.0)}).violated(-1.0)
+
+
+def test_warm_starts_are_evaluated_first():
+    # a needle that the random samples miss; a warm start at it is found at once
+    f = lambda x: 2.0 if abs(x - 0.123456) < 1e-9 else 0.5
+    assert worst_case(f, {"x": (0.0, 1.0)}, seed=0, samples=8, max_evals=20).ratio == 0.5
+    wc = worst_case(f, {"x": (0.0, 1.0)}, seed=0, samples=8, max_evals=20, starts=[{"x": 0.123456}], stop_above=1.0)
+    assert wc.ratio == 2.0 and wc.evaluations == 1

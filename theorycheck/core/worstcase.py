@@ -118,7 +118,8 @@ class _Stop(Exception):
 def worst_case(ratio: Callable[..., float], continuous: Mapping[str, Param | tuple] | None = None,
                discrete: Mapping[str, Sequence] | None = None, *, seed: int = 0, samples: int = 32,
                restarts: int = 4, max_evals: int = 400, method: str = "nelder-mead",
-               stop_above: float | None = None, fixed: Mapping[str, Any] | None = None) -> WorstCase:
+               stop_above: float | None = None, fixed: Mapping[str, Any] | None = None,
+               starts: Sequence[Mapping[str, Any]] = ()) -> WorstCase:
     """Maximise ``ratio(**instance)`` over a box of instances (see the module docstring).
 
     Parameters
@@ -133,6 +134,8 @@ def worst_case(ratio: Callable[..., float], continuous: Mapping[str, Param | tup
     method: ``"nelder-mead"`` or ``"differential-evolution"``.
     stop_above: stop as soon as a ratio above this is found (a violation needs no refinement).
     fixed: parameters passed unchanged to every call.
+    starts: instances to evaluate first (warm starts, e.g. a counterexample of a related bound):
+        each is evaluated in its discrete combination and competes for the local restarts.
     """
     from scipy import optimize
 
@@ -190,6 +193,10 @@ def worst_case(ratio: Callable[..., float], continuous: Mapping[str, Param | tup
                                                 polish=False, tol=0.0)
             else:
                 pts = rng.random((samples, len(names)))
+                warm = [np.array([_to_unit(box[n], st[n]) for n in names]) for st in starts
+                        if all(st.get(k) == v for k, v in dvals.items()) and all(n in st for n in names)]
+                if warm:
+                    pts = np.vstack([np.array(warm), pts])
                 vals = np.array([f(u) for u in pts])
                 order = np.argsort(-vals)[:restarts]
                 for i in order:
@@ -213,6 +220,17 @@ def worst_case(ratio: Callable[..., float], continuous: Mapping[str, Param | tup
     if fixed:
         boxev["fixed"] = dict(fixed)
     return WorstCase(best["ratio"], best["instance"], total, per, stopped, boxev, int(seed), method)
+
+
+def _to_unit(p: Param, x: float) -> float:
+    """Inverse of :meth:`Param.from_unit` (clipped to the box)."""
+    if p.hi == p.lo:
+        return 0.0
+    if p.scale == "log":
+        u = (math.log(max(float(x), p.lo)) - math.log(p.lo)) / (math.log(p.hi) - math.log(p.lo))
+    else:
+        u = (float(x) - p.lo) / (p.hi - p.lo)
+    return min(max(u, 0.0), 1.0)
 
 
 def _simplex(u0: np.ndarray) -> np.ndarray:
