@@ -217,4 +217,4 @@ def decide_nonneg(expr, lower: dict | None = None) -> dict:
                     "expr": str(expr)}
     return {"status": "sampled", "how": "SymPy could not decide the sign; nonnegative at every sampled point (no proof)",
             "expr": str(expr), "probe_points": len(list(itertools.product(*probes)))}
-SRC = cite("Y25")  # transitional: modules not yet converted to src(where)
+

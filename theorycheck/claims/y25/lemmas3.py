@@ -108,9 +108,9 @@ def check_lemma31(p, profile):
     strength2 = "proved" if lo_ok["status"] == hi_ok["status"] == "proved" else "sampled"
     if bad:
         at = bad[0]["point"]
-        parts["L2"] = Result(Verdict.CORRECTED, f"L_2 = {L2} lies outside the printed range [{lo}, {hi}]" + (f" at {at}" if at else ""),
+        parts["L2"] = Result(Verdict.CORRECTED, f"L_2 = {L2} lies outside the printed range [{lo}, {hi}]" + (" at " + ", ".join(f"{k} = {v}" for k, v in at.items()) if at else ""),
                              "symbolic", ev2, correction=f"L_2(f) = {L2} exactly for every d >= 2 (sup over theta), "
-                                                         f"not in [{lo}, {hi}]" + (f" at {at}" if at else ""), strength="proved")
+                                                         f"not in [{lo}, {hi}]" + (" at " + ", ".join(f"{k} = {v}" for k, v in at.items()) if at else ""), strength="proved")
     elif sp.simplify(lo - L2) == 0 and sp.simplify(hi - L2) == 0:
         parts["L2"] = Result(Verdict.HOLDS, f"L_2 = {L2} for every d >= 2", "symbolic", ev2, strength="proved")
     else:

@@ -222,7 +222,7 @@ def _cor31_part(name, norm, lam_p, lam_true, bound_p, L, profile) -> Result:
           "claimed": str(bound_p), "claimed - implied (V_d < 1)": dom}
     if dom["status"] == "proved":
         tighter = sp.simplify(bound_p - implied_sup) != 0
-        f = (f"follows from thm21 (given thm21), which gives {implied_sup}" + (" or less" if implied.has(V) else "")
+        f = (f"follows from thm21 (the paper's theorem; here checked by simulation), which gives {implied_sup}" + (" or less" if implied.has(V) else "")
              if tighter else "equals thm21's bound")
         if tighter and not implied.has(V):
             return Result(Verdict.SHARPENED, f, "symbolic", ev, strength="proved",
@@ -263,4 +263,6 @@ def check_cor31(p, profile):
         "ngd": _cor31_part("normalized GD", "2", norm_of(p.get("lambda_ngd", 1 / sp.sqrt(d * V))), 1 / sp.sqrt(d * V),
                            norm_of(p["bound_ngd"]), L2, profile),
     }
-    return combine(parts)
+    r = combine(parts)
+    r.finding = "; ".join(f"{k}: {v.finding}" for k, v in parts.items())  # the tightness of a holding part too
+    return r
