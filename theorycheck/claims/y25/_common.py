@@ -42,59 +42,7 @@ def _sp():
     return sp
 
 
-# ----------------------------------------------------------------------------------------------
-# indexed sums over i = 1..d: linearity, constants out, separable double sums factorised
-# ----------------------------------------------------------------------------------------------
-
-def lin_sums(e):
-    """Normalise sums in ``e`` by linearity: every ``Sum(f, (i, a, b))`` is split into its terms,
-    factors free of ``i`` are pulled out, ``Sum(1) = b - a + 1``, a ``KroneckerDelta(i, j)`` inner
-    sum is evaluated (``1 <= i <= d``) and a double sum of a product ``g(i) h(j)`` factorises into
-    ``Sum(g) Sum(h)``. Each rewrite is an identity of finite sums, valid for every ``d``."""
-    sp = _sp()
-
-    def one(x):
-        f = sp.expand(x.function)
-        limits = list(x.limits)
-        out = 0
-        for term in sp.Add.make_args(f):
-            out += _sum_term(term, limits)
-        return out
-
-    prev = None
-    e = sp.expand(e)
-    while prev != e:
-        prev = e
-        e = sp.expand(e.replace(lambda y: isinstance(y, sp.Sum), one))
-    return e
-
-
-def _sum_term(term, limits):
-    sp = _sp()
-    if not limits:
-        return term
-    # a Kronecker delta between two summation indices: sum over the inner one
-    for fac in sp.Mul.make_args(term):
-        if isinstance(fac, sp.KroneckerDelta) and len(limits) >= 2:
-            a, b = fac.args
-            idx = {lim[0] for lim in limits}
-            if a in idx and b in idx:
-                rest = sp.Mul(*[g for g in sp.Mul.make_args(term) if g is not fac]).subs(b, a)
-                return _sum_term(rest, [lim for lim in limits if lim[0] != b])
-    # split the factors by the summation indices they contain
-    groups = {lim[0]: [] for lim in limits}
-    free = []
-    for fac in sp.Mul.make_args(term):
-        hits = [iv for iv in groups if fac.has(iv)]
-        if len(hits) > 1:  # not separable: keep the sum (constants out)
-            inner = sp.Mul(*[g for g in sp.Mul.make_args(term) if any(g.has(iv) for iv in groups)])
-            return sp.Mul(*[g for g in sp.Mul.make_args(term) if not any(g.has(iv) for iv in groups)]) * sp.Sum(inner, *limits)
-        (groups[hits[0]] if hits else free).append(fac)
-    out = sp.Mul(*free)
-    k = sp.Symbol("k_", integer=True, positive=True)  # canonical dummy: Sum(f(j), j) == Sum(f(i), i)
-    for (iv, a, b) in limits:
-        out *= sp.Sum(sp.Mul(*groups[iv]).subs(iv, k), (k, a, b)) if groups[iv] else (b - a + 1)
-    return out
+from theorycheck.core.indexed import lin_sums  # noqa: E402  (re-exported for the Y25 modules)
 
 
 @functools.lru_cache(maxsize=1)
