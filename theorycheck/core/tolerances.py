@@ -151,10 +151,6 @@ ORDERS_OF_MAGNITUDE = 2
 #: diag(s) - s s^T, a variance, a ratio to a bound) is compared with an exact bound: eigvalsh
 #: and two-pass sums are accurate to a few hundred ulps at the sizes used (d <= 10^3 dense).
 Y25_FLOAT_SLACK = 1e-12
-#: Y25.exp: "much smaller suboptimality" is read as at least one order of magnitude.
-Y25_MUCH_SMALLER_FACTOR = 10.0
-#: T26.exp.*: "ends far below" is read as at least one order of magnitude (mean over seeds).
-T26_FAR_BELOW_FACTOR = 10.0
 #: T26 simulations: an inequality on a mean over seeds is violated only if it fails by more
 #: than this many standard errors of the mean (Monte Carlo noise, not slack on the bound).
 T26_SE_MULTIPLIER = 3.0
