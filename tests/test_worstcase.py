@@ -3,7 +3,6 @@ true bounds, is seeded, and refuses bad input."""
 
 import math
 
-import numpy as np
 import pytest
 
 from theorycheck.core.worstcase import Param, worst_case

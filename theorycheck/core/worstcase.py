@@ -37,8 +37,9 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -168,7 +169,7 @@ def worst_case(ratio: Callable[..., float], continuous: Mapping[str, Param | tup
         count = 0
         local_best = {"ratio": -math.inf, "instance": None}
 
-        def f(u):
+        def f(u, dvals=dvals, local_best=local_best):
             nonlocal count, total
             if count >= max_evals:
                 raise _Stop

@@ -42,7 +42,7 @@ def _sp():
     return sp
 
 
-from theorycheck.core.indexed import lin_sums  # noqa: E402  (re-exported for the Y25 modules)
+from theorycheck.core.indexed import lin_sums
 
 
 @functools.lru_cache(maxsize=1)

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import functools
 
-from theorycheck.claims.y25._common import _sp, _sym_smoothness, decide_nonneg, lin_sums, src
+from theorycheck.claims.y25._common import (
+    _sp,
+    _sym_smoothness,
+    decide_nonneg,
+    lin_sums,
+    src,
+)
 from theorycheck.core.registry import Variant, claim
 from theorycheck.core.result import Result, Verdict, combine
 

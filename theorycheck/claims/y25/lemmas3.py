@@ -9,7 +9,13 @@ import functools
 
 import numpy as np
 
-from theorycheck.claims.y25._common import _sp, _sym_smoothness, decide_nonneg, lin_sums, src
+from theorycheck.claims.y25._common import (
+    _sp,
+    _sym_smoothness,
+    decide_nonneg,
+    lin_sums,
+    src,
+)
 from theorycheck.core import tolerances as tol
 from theorycheck.core.registry import Variant, claim
 from theorycheck.core.result import Result, Verdict, combine

@@ -108,7 +108,6 @@ def _eta_fn(eta_key: str):
 def thm21_case(norm: str, d: int, a: float, rho: float, s: float, alpha: float, eta_key: str, T: int) -> dict:
     """One NSD-WD run of the instance box (every step recorded). Cached by its parameters and the
     step-size schedule (a run parameter), never by the bound it is compared with."""
-    sp = _sp()
     p = u.zipf(d, a)
     xs = u.minimizer(p, norm)
     nrm = (lambda v: float(np.max(np.abs(v)))) if norm == "inf" else (lambda v: float(np.linalg.norm(v)))
@@ -161,7 +160,7 @@ def thm21_search(p, profile: str, tmin: int = 0, shift: int = 0, starts=()):
     best = None
     for k, stage in enumerate(budget):
         T_stage = stage["T"]
-        wc = worst_case(lambda **kw: ratio(T_stage, **kw), continuous, discrete, seed=21 + k, samples=stage["samples"],
+        wc = worst_case(functools.partial(ratio, T_stage), continuous, discrete, seed=21 + k, samples=stage["samples"],
                         restarts=stage["restarts"], max_evals=stage["max_evals"], stop_above=1 + tol.WORSTCASE_SLACK,
                         starts=starts)
         i = wc.instance
@@ -279,13 +278,6 @@ def exp_seed_run(d: int, T: int, seed: int, horizons: tuple) -> dict:
         r = u.nsd_wd(pz, norm, T, lam, x0=x0, record=np.array(horizons))
         out[norm] = r["gap"]
     return out
-
-
-@functools.lru_cache(maxsize=2)
-def exp_runs(profile: str) -> dict:
-    """Y25.exp: NSD-WD (lambda = 1/min||theta*||, eta_t = 2/(lambda(t+1)), x_0 = 0) for d = 1e3, 1e4."""
-    T = 2000 if profile == "quick" else 100000
-    return {d: thm21_runs(d, T) for d in (1000, 10000)}
 
 
 @claim("Y25.exp", provenance="seed-abstract", source=src("figures 1-3"),
