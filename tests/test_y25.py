@@ -123,18 +123,30 @@ def test_nsd_wd_is_frank_wolfe_on_the_ball():
 
 def test_lemma31_printed_and_variants():
     r = m.check_lemma31(m.printed_lemma31(), "quick")
-    assert r.verdict is Verdict.SHARPENED and "1/2" in r.correction
-    assert _parts(r) == {"L2": "sharpened", "Linf": "holds"}
+    assert r.verdict is Verdict.SHARPENED and "1/2" in r.correction and r.strength == "proved"
+    assert _parts(r) == {"L2": "sharpened", "Linf": "holds", "sampled": "holds"}
+    assert r.evidence["sampled"]["cross_check"] is True
     bad = m.printed_lemma31()
     bad["Linf"] = sp.Rational(1, 2)  # the inf->inf pairing's value
     assert _parts(m.check_lemma31(bad, "quick"))["Linf"] == "corrected"
     bad = m.printed_lemma31()
     bad["L2_upper"] = sp.Rational(2, 5)
     assert _parts(m.check_lemma31(bad, "quick"))["L2"] == "corrected"
+    bad = m.printed_lemma31()
+    bad["L2_upper"] = 2 / d_  # right at d <= 4, wrong from d = 5 on: the exact point is the counterexample
+    r = m.check_lemma31(bad, "quick")
+    assert _parts(r)["L2"] == "corrected" and "d = 5" in r.finding
+
+
+def test_lemma31_general_proof_steps():
+    ok, ev = _common.general_smoothness_proof()
+    assert ok and ev["1 quadratic form = Var_s(v)"]["status"] == "proved"
+    assert ev["2 E_s (v - c)^2 = Var + (E v - c)^2 (sum s = 1)"]["status"] == "proved"
 
 
 def test_lemma32_printed_and_variants():
-    assert m.check_lemma32(m.printed_lemma32(), "quick").verdict is Verdict.HOLDS
+    r = m.check_lemma32(m.printed_lemma32(), "quick")
+    assert r.verdict is Verdict.HOLDS and r.strength == "proved"
     bad = m.printed_lemma32()
     bad["min_inf"] = sp.log(d_)
     assert _parts(m.check_lemma32(bad, "quick"))["inf"] == "corrected"
@@ -145,14 +157,28 @@ def test_lemma32_printed_and_variants():
 
 def test_lemma33_printed_and_variants():
     r = m.check_lemma33(m.printed_lemma33(), "quick")
-    assert r.verdict is Verdict.SHARPENED
+    assert r.verdict is Verdict.SHARPENED and r.strength == "certified" and "every integer d >= 2" in r.evidence["range"]
     assert m.check_lemma33({"lower": 0.0, "upper": 0.9}, "quick").verdict is Verdict.CORRECTED
     assert m.check_lemma33({"lower": 0.2, "upper": 5.0}, "quick").verdict is Verdict.CORRECTED
+    # an upper end just below 1 is violated only beyond the enumerated range: the tail bound finds d
+    r = m.check_lemma33({"lower": 0, "upper": sp.Rational(99999, 100000)}, "quick")
+    assert r.verdict is Verdict.CORRECTED and r.evidence["upper_counterexample"]["d"] > 10**4
+
+
+def test_vd_certificate_closes_and_matches_mpmath():
+    from theorycheck.claims.y25 import _vd
+
+    c = _vd.certify_vd(1000)
+    assert c["ok"]
+    for n in (2, 10, 1000):
+        assert abs(float(c["V"][n].mid()) - float(u.var_log_k_mp(n))) < 1e-14
+    lo, hi = _vd.v_lower_upper(c, 10**9)
+    assert float(lo) <= float(u.var_log_k_mp(10**9)) < float(hi)
 
 
 def test_thm31_printed_and_variants():
     r = m.check_thm31(m.printed_thm31(), "quick")
-    assert _parts(r) == {"C_inf": "holds", "C_2": "sharpened"}
+    assert _parts(r) == {"C_inf": "holds", "C_2": "sharpened", "gap": "holds"} and r.strength == "certified"
     bad = m.printed_thm31()
     bad["C_inf"] = sp.log(d_) ** 2
     assert _parts(m.check_thm31(bad, "quick"))["C_inf"] == "corrected"
@@ -163,20 +189,23 @@ def test_thm31_printed_and_variants():
 
 def test_cor31_printed_and_variants():
     r = m.check_cor31(m.printed_cor31(), "quick")
-    assert _parts(r) == {"sign": "sharpened", "ngd": "inconclusive"}  # unproved, not refuted
-    assert "4 d V_d/(T+2)" in r.evidence["ngd"]["provable_bound"]
+    # sign: implied by thm21; ngd: not implied, never exceeded in the worst-case search -> holds (empirical)
+    assert _parts(r) == {"sign": "sharpened", "ngd": "holds"} and r.strength == "empirical"
+    wc = r.evidence["ngd"]["worst_case"]
+    assert 0 < wc["tightness (max measured/bound)"] < 1 and "tightness" in r.finding
     p = m.printed_cor31()
     p["bound_ngd"] = d_ / (1000 * (T_ + 1))  # 1000x too small: the simulated gap exceeds it
-    assert _parts(m.check_cor31(p, "quick"))["ngd"] == "fails"
+    r2 = m.check_cor31(p, "quick")
+    assert _parts(r2)["ngd"] == "fails" and "d" in r2.evidence["counterexample"]["ngd"]
     p = m.printed_cor31()
     p["bound_ngd"] = 4 * d_ / (T_ + 2)  # what thm21 does give (V_d < 1)
     assert _parts(m.check_cor31(p, "quick"))["ngd"] == "holds"
     p = m.printed_cor31()
-    p["bound_sign"] = sp.log(d_) ** 2 / (T_ + 2)  # below thm21's bound
-    assert _parts(m.check_cor31(p, "quick"))["sign"] == "corrected"
+    p["bound_sign"] = sp.log(d_) ** 2 / (T_ + 2)  # half of thm21's bound: exceeded at d = 2
+    assert _parts(m.check_cor31(p, "quick"))["sign"] == "fails"
     p = m.printed_cor31()
-    p["lambda_sign"] = 1 / sp.log(d_)
-    assert _parts(m.check_cor31(p, "quick"))["sign"] == "corrected"
+    p["lambda_sign"] = 4 / sp.log(d_)  # beyond 1/||x*||_inf: NSD-WD cannot reach x*
+    assert _parts(m.check_cor31(p, "quick"))["sign"] == "fails"
 
 
 def test_lemma41_printed_and_variants():
@@ -191,7 +220,13 @@ def test_lemma41_printed_and_variants():
 
 
 def test_thm21_printed_and_wrong_constant():
-    assert m.check_thm21(m.printed_thm21(), "quick").verdict is Verdict.HOLDS
+    r = m.check_thm21(m.printed_thm21(), "quick")
+    # violated at T = 1 from x_0 != 0 (lambda eta_0 = 2 reflects x_0); the mended readings survive
+    assert r.verdict is Verdict.CORRECTED and r.strength == "empirical"
+    ce = r.evidence["counterexample"]
+    assert ce["t"] == 1 and ce["||x0||"] > 0 and ce["gap"] > ce["bound"]
+    assert all(v["survives"] for v in r.evidence["mended_readings"].values())
+    assert "T >= 2" in r.correction
     p = m.printed_thm21()
     p["bound"] = p["bound"] / 10  # a constant 10x too small
     assert m.check_thm21(p, "quick").verdict is Verdict.FAILS
@@ -228,12 +263,15 @@ def test_thm21_wrong_step_size_rejected():
 
 
 def test_thm21_reports_tightness_and_rejects_a_rejectable_factor():
-    r = m.check_thm21(m.printed_thm21(), "quick")
+    t, lam = sp.Symbol("t"), sp.Symbol("lambda", positive=True)
+    p = m.printed_thm21()
+    p["eta"] = 2 / (lam * (t + 2))  # steps counted from 1 (Frank-Wolfe's 2/(k+2)): never exceeded
+    r = m.check_thm21(p, "quick")
+    assert r.verdict is Verdict.INCONCLUSIVE  # survives, but not the schedule our proof needs: no proof
     tight = r.evidence["tightness"]
     assert 0 < tight["max gap/bound"] < 1 and tight["rejectable_factor"] > 1
-    p = m.printed_thm21()
-    p["bound"] = p["bound"] / (2 * tight["rejectable_factor"])  # twice the factor the data can reject
-    assert m.check_thm21(p, "quick").verdict is Verdict.FAILS
+    p["bound"] = p["bound"] / (2 * tight["rejectable_factor"])  # twice the factor the search can reject
+    assert m.check_thm21(p, "quick").verdict.rejects_printed
 
 
 def test_var_log_k_any_d_without_an_array():
@@ -255,3 +293,39 @@ def test_thm21_bound_rejects_bad_input():
     with pytest.raises(ValueError, match="T"):
         u.thm21_bound(1.0, 1.0, 0.0, -1)
     assert u.thm21_bound(1.0, 1.0, 0.0, 0) == pytest.approx(4.0)
+
+
+# ---------------------------------------------------------------- corrections are computed, not written
+
+def test_corrections_follow_the_printed_statement():
+    """Feed changed statements: the correction text is built from the computed truth AND the
+    statement, so it changes with it."""
+    p = m.printed_lemma41()
+    p["quadratic_value"] = sp.Integer(3)
+    r = m.check_lemma41(p, "quick")
+    assert "(3/2) sum_k p_k theta_k^2" in r.correction and "(1/2)" not in r.correction
+    p = m.printed_lemma31()
+    p["L2_lower"] = sp.Rational(1, 4)
+    assert "[1/4, 1]" in m.check_lemma31(p, "quick").correction
+    r = m.check_lemma33({"lower": 0, "upper": 7}, "quick")
+    assert "0 < V_d <= 7" in r.correction
+    r = m.check_lemma33({"lower": 0, "upper": sp.Rational(1, 2)}, "quick")
+    assert "V_d <= 1/2 fails at d = " in r.correction
+    p = m.printed_thm31()
+    p["C_2_order"] = 2 * d_
+    assert "C_2/(2*d) -> 2" in m.check_thm31(p, "quick").correction
+    p = m.printed_thm31()
+    p["C_inf"] = 3 * sp.log(d_) ** 2
+    assert "not 3*log(d)**2" in m.check_thm31(p, "quick").correction
+    p = m.printed_lemma41()
+    p["lower_bound"] = d_
+    assert "below d at d = 2" in m.check_lemma41(p, "quick").correction
+
+
+def test_y25_claims_cite_the_paper():
+    from theorycheck.core import registry
+
+    for c in registry.all_claims():
+        if c.id.startswith("Y25."):
+            assert c.source.startswith("Yadav, Xie, Wang, Li"), c.id
+            assert "seed" not in c.source and "SPEC" not in c.source, c.id
