@@ -232,3 +232,11 @@ SUFFICIENT_DATA_MASS = 0.5
 #: K24.prop2.train, condition part: a quantity "tends to infinity" along the test family when
 #: it increases monotonically over the c grid by at least this factor (the grid spans 10^3x).
 DIVERGENCE_FACTOR = 10.0
+
+# --- K24 statements of seed 003 and T26 lower bounds (helper i12: claims/k24/appendix_*, section*, figure8_caption,
+#     claims/t26/lower_bounds.py) ---------------------------------------------------------------------------------
+#: T26.thm2/thm3: a fitted exponent of the measured lower bound agrees with the printed one when the printed value lies
+#: within this distance of the 95% interval (and the interval is narrower than twice it). The max over the instance
+#: grid and the min over the step grid (factors 2^(1/2) to 2) move a value by a bounded factor, which over the 1.2 to
+#: 2.4 decades swept shifts a slope by < 0.05; Monte Carlo (SignSGD) adds ~0.03. Printed exponents differ by >= 1/8.
+T26_LB_EXPONENT_ABS = 0.1
