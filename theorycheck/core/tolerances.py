@@ -240,3 +240,7 @@ DIVERGENCE_FACTOR = 10.0
 #: grid and the min over the step grid (factors 2^(1/2) to 2) move a value by a bounded factor, which over the 1.2 to
 #: 2.4 decades swept shifts a slope by < 0.05; Monte Carlo (SignSGD) adds ~0.03. Printed exponents differ by >= 1/8.
 T26_LB_EXPONENT_ABS = 0.1
+#: K24.C1.alignment: data are "approximately orthogonal" when the mean |cosine| between samples is at most this: an
+#: order of magnitude below 1 (and below the uniform data's 3/4 by ~8x); N(0,1) inputs in d dimensions give
+#: ~sqrt(2/(pi d)) (0.035 at d = 512), N(1,1) ~1/2.
+K24_NEAR_ORTHOGONAL_COS = 0.1
