@@ -244,3 +244,6 @@ T26_LB_EXPONENT_ABS = 0.1
 #: order of magnitude below 1 (and below the uniform data's 3/4 by ~8x); N(0,1) inputs in d dimensions give
 #: ~sqrt(2/(pi d)) (0.035 at d = 512), N(1,1) ~1/2.
 K24_NEAR_ORTHOGONAL_COS = 0.1
+#: K24.fig23c: "p -> 1" for a group of classes is read as the mean predicted probability of its correct classes
+#: reaching at least this at the end of the run (an order of magnitude closer to 1 than the 1/c of W = 0 is to 0).
+K24_P_NEAR_ONE = 0.9
