@@ -27,7 +27,7 @@ def test_printed_adam_equals_torch_adam():
 
 
 def test_dampened_momentum_is_told_apart():
-    sp, a, b = a6._ab()
+    _, _, b = a6._ab()
     p = {**a6.printed_a6(), "d_coef": 1 - b}
     mine = a6.run_printed(p, "gd", 0.5, 0.9, 12)
     assert a6._rel(mine, a6.run_torch("gd", 0.5, 0.9, 12)) > 1e3 * tol.SIM_FLOAT64_REL

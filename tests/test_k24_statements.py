@@ -6,10 +6,20 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from theorycheck.claims.k24 import (appendix_a5_table1 as t1, appendix_a_counts as ac, appendix_h_ratio as hr,
-                                    appendix_i_notation as ino, cross_references as xr, figure8_caption as f8,
-                                    section22_orthogonal as so, section33_remarks as sr)
-from theorycheck.claims.k24._consistency import approx_holds, approx_unit, field, same_at_one_digit
+from theorycheck.claims.k24 import appendix_a5_table1 as t1
+from theorycheck.claims.k24 import appendix_a_counts as ac
+from theorycheck.claims.k24 import appendix_h_ratio as hr
+from theorycheck.claims.k24 import appendix_i_notation as ino
+from theorycheck.claims.k24 import cross_references as xr
+from theorycheck.claims.k24 import figure8_caption as f8
+from theorycheck.claims.k24 import section22_orthogonal as so
+from theorycheck.claims.k24 import section33_remarks as sr
+from theorycheck.claims.k24._consistency import (
+    approx_holds,
+    approx_unit,
+    field,
+    same_at_one_digit,
+)
 from theorycheck.core.registry import get
 from theorycheck.core.result import Verdict
 

@@ -207,7 +207,7 @@ def signsgd_lower_bound(N: int, s: float, etas, qs, Bs=None, paths: int = 32, L:
                         seed: int = 0) -> dict:
     """``max_q min_{eta, B} signsgd_values`` (``Bs`` default: powers of 2 with ``T = N/B >= 4``)."""
     if Bs is None:
-        Bs = [2 ** k for k in range(0, max(1, int(math.log2(N)) - 1))]
+        Bs = [2 ** k for k in range(max(1, int(math.log2(N)) - 1))]
     V = signsgd_values(qs if s > 0 else [0.5], s, N, etas, Bs, paths, L, Delta, seed)
     inner = V.reshape(V.shape[0], -1)
     mins = inner.min(1)

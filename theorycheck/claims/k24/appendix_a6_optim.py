@@ -192,7 +192,7 @@ def _refs(T: int) -> dict:
 
 
 def _variants(p):
-    sp, a, b = _ab()
+    _, a, b = _ab()
     return [
         Variant("dampened momentum m = beta m + (1 - beta) d", "other", {**p, "d_coef": 1 - b}),
         Variant("m = beta^2 m + d", "dependence", {**p, "m_coef": b ** 2}, "beta"),

@@ -203,7 +203,7 @@ def grid_reading(shown, last) -> dict:
     step = b - a
     reaches = step != 0 and (last - a) % step == 0 and (last - a) // step >= 1
     return {"step": step, "reaches_last": bool(reaches),
-            "progression": [a + k * step for k in range(0, max(2, (last - a) // step + 2))] if step > 0 else [a, b],
+            "progression": [a + k * step for k in range(max(2, (last - a) // step + 2))] if step > 0 else [a, b],
             "consecutive": list(range(a, last + 1))}
 
 

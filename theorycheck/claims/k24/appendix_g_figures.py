@@ -118,8 +118,6 @@ def group_p(problem, params) -> np.ndarray:
     """Mean predicted probability of the correct class over the samples of each frequency group."""
     import torch
 
-    from theorycheck.sim.metrics import group_matrix
-
     p1 = {k: v[None].to(problem.device, problem.dtype) for k, v in params.items()}
     with torch.no_grad():
         P = torch.softmax(problem.logits(p1)[:, 0, :], dim=1)

@@ -9,7 +9,12 @@ the figures of the same part of the paper whose captions do match it (computed).
 
 from __future__ import annotations
 
-from theorycheck.claims.k24._captions import BATCH, FIGURE_FACTS, FIGURE_SETTINGS, MAIN_FIGURES
+from theorycheck.claims.k24._captions import (
+    BATCH,
+    FIGURE_FACTS,
+    FIGURE_SETTINGS,
+    MAIN_FIGURES,
+)
 from theorycheck.core.papers import cite
 from theorycheck.core.registry import Variant, claim
 from theorycheck.core.result import Result, Verdict, combine

@@ -233,11 +233,11 @@ def check_remarks(p, profile):
             pi = pi / pi.sum()
             s = initial_slopes(pi)
             formula = 1 / c - pi * (2 - 1 / c)
-            inst.append({"c": c, "pi": name, "max|slope - formula|": float(np.max(np.abs(s - formula))),
+            inst.append({"c": c, "distribution": name, "max|slope - formula|": float(np.max(np.abs(s - formula))),
                          "increasing": np.flatnonzero(s > 0).tolist(), "pi": pi, "slopes": s})
     agree = all(r["max|slope - formula|"] <= 1e-12 for r in inst)
     run = _rise_cached(20, 400 if profile == "quick" else 4000)
-    inc_sets = [(r["c"], r["pi"], r["slopes"] > 0) for r in inst]
+    inc_sets = [(r["c"], r["distribution"], r["slopes"] > 0) for r in inst]
     rule = p["first_increase_with_bias"]
     ev_b = {"symbolic_c4": [r.as_evidence() for r in res], "slope_formula": "1/c - pi_k (2 - 1/c)",
             "instances": [{k: v for k, v in r.items() if k not in ("pi", "slopes")} for r in inst],

@@ -23,7 +23,6 @@ Only a news summary of T26 is in the seeds: the statements are the transcription
 from __future__ import annotations
 
 import functools
-import math
 
 import numpy as np
 
