@@ -300,3 +300,19 @@ ORDERS_BELOW = _Criterion("orders of magnitude below", 100.0, "above",
 FACTOR_WORDS = (BELOW, FAR_BELOW, ORDERS_BELOW)
 #: "slightly smaller" (a declared wrong variant of Y25.exp): a factor at most 2.
 SLIGHTLY = _Criterion("slightly smaller", 2.0, "below", "a factor of at most 2: within the spread of tuned runs")
+
+
+# --- K24 statements of seed 003 and T26 lower bounds (helper i12: claims/k24/appendix_*, section*, figure8_caption,
+#     claims/t26/lower_bounds.py) ---------------------------------------------------------------------------------
+#: T26.thm2/thm3: a fitted exponent of the measured lower bound agrees with the printed one when the printed value lies
+#: within this distance of the 95% interval (and the interval is narrower than twice it). The max over the instance
+#: grid and the min over the step grid (factors 2^(1/2) to 2) move a value by a bounded factor, which over the 1.2 to
+#: 2.4 decades swept shifts a slope by < 0.05; Monte Carlo (SignSGD) adds ~0.03. Printed exponents differ by >= 1/8.
+T26_LB_EXPONENT_ABS = 0.1
+#: K24.C1.alignment: data are "approximately orthogonal" when the mean |cosine| between samples is at most this: an
+#: order of magnitude below 1 (and below the uniform data's 3/4 by ~8x); N(0,1) inputs in d dimensions give
+#: ~sqrt(2/(pi d)) (0.035 at d = 512), N(1,1) ~1/2.
+K24_NEAR_ORTHOGONAL_COS = 0.1
+#: K24.fig23c: "p -> 1" for a group of classes is read as the mean predicted probability of its correct classes
+#: reaching at least this at the end of the run (an order of magnitude closer to 1 than the 1/c of W = 0 is to 0).
+K24_P_NEAR_ONE = 0.9
