@@ -92,8 +92,9 @@ def frequency_splits(counts, n_splits: int) -> np.ndarray:
     """The frequency groups of the figures: classes sorted by decreasing count are cut at the
     data shares ``j / G`` (``j = 1..G-1``, ``G = n_splits``); class ``k`` (in that order) joins
     group ``#{j : C_{k-1} >= j / G}`` where ``C_{k-1}`` is the share of the data held by the
-    classes before it. A class that straddles a cut stays in the earlier group, so every group
-    but the last holds at least ``1/G`` of the data, and group 0 holds the most frequent classes.
+    classes before it. A class that straddles a cut stays in the earlier group, so groups
+    ``0..j`` together hold at least ``(j+1)/G`` of the data, and group 0 holds the most frequent
+    classes.
     The comparison is done in integers (``G * count_before >= j * n``), so cuts that fall exactly
     on a class boundary (e.g. ``G = m`` on the Random Heavy-Tailed Labels data, whose ``m``
     groups hold ``2^m`` samples each) are exact. Equal counts keep their label order.
