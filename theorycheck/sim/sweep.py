@@ -195,7 +195,7 @@ def select_steps(spec: ProblemSpec, optimizers: Iterable, seeds: Iterable[int], 
     Returns ``{optimizer: {"step": chosen, "score": worst final loss, "table": {step: score},
     "unstable": [...], "best_score_step": ..., "rule": ..., "fallback": what the stability rule
     did, "curves": {seed: loss and group-loss curves and final per-class losses} of the chosen
-    step}}``.
+    step, "best_curves": the same for the best-score step}}``.
     """
     check_choice(rule, "rule", RULES)
     check_choice(start, "start", INITS)
@@ -267,6 +267,7 @@ def select_steps(spec: ProblemSpec, optimizers: Iterable, seeds: Iterable[int], 
                 else:
                     fallback = "unstable best step and no smaller stable step: kept it"
         out[_key(o)] = {"step": chosen, "score": t[chosen], "best_score_step": best, "curves": curves[_key(o)][chosen],
+                        "best_curves": curves[_key(o)][best],
                         "rule": rule, "fallback": fallback, "seeds": list(seeds), "start": start,
                         "table": {f"{s:.3g}": t[s] for s in sorted(t)}, "unstable": sorted(f"{s:.3g}" for s in t if u[s])}
     return out
