@@ -45,7 +45,7 @@ def heavy_tailed_counts(m: int) -> dict[str, int]:
 
 #: Rows generated per chunk by :func:`heavy_tailed_labels` (float64 scratch of
 #: ``DATA_CHUNK_ROWS * d`` numbers, cast into the output: the full float64 array never exists).
-DATA_CHUNK_ROWS = 1024
+DATA_CHUNK_ROWS = 256
 
 
 def heavy_tailed_labels(m: int, d: int | None = None, *, inputs: str = "uniform", seed: int = 0,

@@ -425,7 +425,7 @@ class LinearSoftmax(Problem):
         return self._grads(logp, self.y.index_select(0, idx), Xb, sw)
 
 
-def _check_finite_rows(X: torch.Tensor, name: str, rows: int = 4096) -> None:
+def _check_finite_rows(X: torch.Tensor, name: str, rows: int = 1024) -> None:
     """``ValueError`` unless every entry of ``X`` is finite (checked in row chunks: no
     ``X``-sized temporary)."""
     for a in range(0, X.shape[0], rows):
