@@ -312,3 +312,29 @@ def test_math_of_rescaled_sign_is_steepest_descent_in_linf():
     upd, _ = O.rescaled_sign_descent().update({"x": g}, {}, torch.ones(1, dtype=torch.float64))
     assert math.isclose(float((upd["x"] * g).sum()), -float(g.abs().sum()) ** 2)
     assert math.isclose(float(upd["x"].abs().max()), float(g.abs().sum()))
+
+
+STEPS_FOR = {"GD": 0.5, "GD+m": 0.1, "NGD": 0.1, "NGD+m": 0.05, "Sign": 1e-3, "Sign+m": 1e-4, "RSign": 1e-4, "RSign+m": 1e-5,
+             "BNGD": 0.1, "BNGD+m": 0.05, "Adam-m": 1e-3, "Adam+m": 1e-3, "AdamW": 1e-3, "Adagrad": 1e-2, "Signum": 1e-3}
+
+
+@pytest.mark.gpu
+def test_cuda_matches_cpu_for_every_optimizer_start_batch_and_accuracy():
+    runs = [(n, STEPS_FOR[n]) for n in sorted(O.OPTIMIZERS)]
+    kw = dict(start="pytorch", start_seed=3, accuracy_at=[0, 15], batch_size=20, batch_seed=1)
+    a = simulate(P.heavy_tailed_problem(4, seed=0, device="cpu"), runs, 15, **kw)
+    b = simulate(P.heavy_tailed_problem(4, seed=0, device="cuda"), runs, 15, **kw)
+    np.testing.assert_allclose(b.loss, a.loss, rtol=1e-9, atol=1e-12)
+    np.testing.assert_array_equal(b.class_acc, a.class_acc)
+
+
+@pytest.mark.gpu
+def test_tf32_switch_on_cuda_float32():
+    p = P.heavy_tailed_problem(8, seed=0, device="cuda", dtype="float32")
+    off1 = simulate(p, [("Adam+m", 1e-3)], 5, tf32=False)
+    off2 = simulate(p, [("Adam+m", 1e-3)], 5, tf32=False)
+    on = simulate(p, [("Adam+m", 1e-3)], 5, tf32=True)
+    np.testing.assert_array_equal(off1.loss, off2.loss)
+    np.testing.assert_allclose(on.loss, off1.loss, rtol=1e-2)
+    assert on.info["tf32"] is True and off1.info["tf32"] is False
+    assert torch.backends.cuda.matmul.allow_tf32 is False  # restored
