@@ -113,3 +113,17 @@ def test_paper_profile_through_the_environment(monkeypatch):
 def test_quick_profile_runs(cid):
     check, printed = CHECKS[cid]
     assert check(printed(), "quick").verdict in (Verdict.HOLDS, Verdict.INCONCLUSIVE)
+
+
+def test_trajectory_for_the_plots(tiny, tmp_path):
+    cfg = K.config("full")
+    tr = K.trajectory("full", ("GD", "Adam+m"))
+    sel = K.tune(cfg, "GD")
+    import numpy as np
+
+    np.testing.assert_array_equal(tr.loss[:, 0], sel["curves"][cfg["seeds"][0]]["loss"])
+    snap = K.trajectory("full", ("Adam+m",), snapshots=(0, cfg["steps"]))
+    np.testing.assert_allclose(snap.loss[:, 0], K.tune(cfg, "Adam+m")["curves"][0]["loss"], rtol=1e-12)
+    from theorycheck.app.plots.optimizers import plot_fig7, plot_optimizers
+
+    assert len(plot_optimizers(tmp_path, "full")) == 2 and len(plot_fig7(tmp_path, "full")) == 1

@@ -101,9 +101,12 @@ def _size(cfg, appendix_c: bool) -> tuple[int, int]:
     return (cfg["c_m"], cfg["c_steps"]) if appendix_c else (cfg["m"], cfg["steps"])
 
 
-def _spec(cfg, m, inputs="uniform", omega=None):
+def _spec(cfg, m=None, inputs="uniform", omega=None):
+    """The problem recipe (``cfg`` a configuration, or a profile name; ``m`` default the main size)."""
     from theorycheck.sim.problems import ProblemSpec
 
+    cfg = config(cfg) if isinstance(cfg, str) else cfg
+    m = cfg["m"] if m is None else m
     kw = {"m": m, "inputs": inputs, "split": cfg["split"]}
     if omega is not None:
         kw["omega"] = omega
@@ -148,6 +151,35 @@ def tune(cfg: dict, name: str, *, inputs: str = "uniform", reweight: bool = Fals
         _TUNED[key] = select_steps(spec, [opt], cfg["seeds"], T, grid=grid, refine=cfg["refine"], rule=cfg["rule"],
                                    start=start)[opt]
     return _TUNED[key]
+
+
+def trajectory(profile: str, names: tuple, inputs: str = "uniform", reweight: bool = False, steps: int | None = None,
+               snapshots: tuple = (), start: str = AUTHORS_START, seed: int | None = None):
+    """One seed's run (default the first seed, the authors' start) of every optimizer of
+    ``names`` at its tuned step, as a :class:`~theorycheck.sim.run.Trajectory` (for the plots):
+    taken from the step-size sweep when no snapshot or other horizon is asked, else rerun."""
+    from theorycheck.sim.run import Trajectory, simulate
+    from theorycheck.sim.sweep import build_problem
+
+    cfg = config(profile)
+    seed = cfg["seeds"][0] if seed is None else seed
+    T = cfg["steps"] if steps is None else steps
+    sel = [tune(cfg, n, inputs=inputs, reweight=reweight and n.startswith("r"), start=start,
+                appendix_c=inputs != "uniform") for n in names]
+    m = cfg["c_m"] if inputs != "uniform" else cfg["m"]
+    omega = _sqrt_weights(m) if reweight else None
+    prob = build_problem(_spec(cfg, m, inputs, omega).with_seed(seed))
+    runs = [(n.replace("rGD", "GD"), s["step"]) for n, s in zip(names, sel)]
+    tuned_T = cfg["c_steps"] if inputs != "uniform" else cfg["steps"]
+    if not snapshots and T == tuned_T:
+        cur = [s["curves"][seed] for s in sel]
+        return Trajectory(labels=[f"{o}@{st:.3g}" for o, st in runs], optimizer=[o for o, _ in runs],
+                          lr=np.array([st for _, st in runs]), loss=np.stack([c["loss"] for c in cur], 1),
+                          group_loss=np.stack([c["group_loss"] for c in cur], 1), class_steps=np.array([T]),
+                          class_loss=np.stack([c["final_class"] for c in cur], 0)[None], snapshots={},
+                          pi=np.asarray(prob.pi), groups=np.asarray(prob.groups), seconds=0.0,
+                          info={**prob.describe(), "from_step_size_sweep": True, "start": start, "seed": seed})
+    return simulate(prob, runs, T, snapshot_at=snapshots, class_loss_at=[T], start=start, start_seed=seed, progress=None)
 
 
 def _steps_ev(sel: dict) -> dict:
