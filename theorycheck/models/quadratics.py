@@ -300,6 +300,8 @@ def cauchy_row_l1_estimators(hvp: HVP, d: int, probes: int, rng=None) -> dict[st
     Quartiles and medians are numpy's linear interpolation between order statistics.
     Returns ``{"half_iqr": (d,), "median_abs": (d,)}``.
     """
+    if not callable(hvp):
+        raise ValueError(f"hvp: must be a callable v -> H v, got {type(hvp).__name__}")
     if isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d < 1:
         raise ValueError(f"d: the dimension must be an integer >= 1, got {d!r}")
     if isinstance(probes, bool) or not isinstance(probes, (int, np.integer)) or probes < 1:

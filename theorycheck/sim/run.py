@@ -231,7 +231,10 @@ def _loop(problem, params, slices, lr, T, Mg, loss_buf, group_buf, cls_mask, cls
 
 
 def _steps_arg(x, T, name):
-    out = np.unique(np.asarray(list(x), dtype=int)) if x is not None else np.array([], dtype=int)
+    try:
+        out = np.unique(np.asarray(list(x), dtype=int)) if x is not None else np.array([], dtype=int)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name}: must be an iterable of integer steps in [0, {T}], got {x!r}") from None
     if out.size and (out.min() < 0 or out.max() > T):
         raise ValueError(f"{name}: steps must lie in [0, {T}]")
     return out
@@ -285,6 +288,8 @@ def simulate(problem: Problem, runs: Iterable, steps: int, *, snapshot_at: Itera
     else:
         cls_steps = _steps_arg(class_loss_at, T, "class_loss_at")
     acc_steps = _steps_arg(accuracy_at, T, "accuracy_at")
+    if not isinstance(fast, bool):
+        raise ValueError(f"fast: must be True (in-place rules) or False (pure updates), got {fast!r}")
     if tf32 is None:
         tf32 = tf32_enabled()
     if not isinstance(tf32, bool):
