@@ -233,7 +233,7 @@ def test_bad_input_raises_clear_errors():
         with pytest.raises(ValueError, match="step"):
             simulate(p, [("GD", bad)], 3)
     with pytest.raises(ValueError, match="optimizer"):
-        simulate(p, [("Adagrad", 0.1)], 3)
+        simulate(p, [("Adagrab", 0.1)], 3)
     with pytest.raises(ValueError, match="params"):
         p.evaluate({"W": torch.zeros(1, 3, 3, dtype=torch.float64)})
     with pytest.raises(ValueError, match="init"):

@@ -316,3 +316,27 @@ K24_NEAR_ORTHOGONAL_COS = 0.1
 #: K24.fig23c: "p -> 1" for a group of classes is read as the mean predicted probability of its correct classes
 #: reaching at least this at the end of the run (an order of magnitude closer to 1 than the 1/c of W = 0 is to 0).
 K24_P_NEAR_ONE = 0.9
+
+
+# --- K24 empirical claims (claims/k24/empirical.py; issue 11/15) -------------------------------
+# Each qualitative word of K24's figures 4, 5, 7, 15, 16 and 22 maps to one criterion, fixed
+# before measuring. "little progress" is SIM_LITTLE_PROGRESS, "strongly correlated" is
+# SIM_STRONG_CORRELATION (above). A criterion is applied seed by seed; a statement is taken as
+# measured only when every seed agrees (the verdict reads the interval over seeds, not a point).
+#: "makes progress on all frequency groups": every group's relative progress (l_g(0) - l_g(T)) /
+#: l_g(0) is positive and at least SIM_LITTLE_PROGRESS times the overall relative progress (the
+#: complement of "little progress", so the two words cannot both apply to one run).
+K24_PROGRESS_ALL = SIM_LITTLE_PROGRESS
+#: "the loss of the least frequent classes first rises above its initial value" (figure 16): it
+#: exceeds its initial value by more than this relative amount: 1% is visible on the paper's
+#: log-scale plots and 1e4 times float32 rounding of a loss ~log c.
+K24_RISE_REL = 1e-2
+#: "helps" (figure 22, reweighting): the reweighted run's unweighted loss (overall and on the
+#: rare half of the data) is below the plain run's by more than this relative amount; a change
+#: under 1% is not called help.
+K24_HELPS_REL = 1e-2
+#: "behaves like Adam / similar to Adam" (figure 5): on the rare half of the data, sign descent's
+#: final loss is closer (in log) to Adam's than to GD's, by this factor: |log L_sign - log L_adam|
+#: < K24_CLOSER_RATIO |log L_sign - log L_gd|. 1 = merely closer; the figure's claim is relative
+#: to GD, so no stronger ratio is asked.
+K24_CLOSER_RATIO = 1.0

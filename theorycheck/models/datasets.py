@@ -43,6 +43,11 @@ def heavy_tailed_counts(m: int) -> dict[str, int]:
     return {"m": int(m), "c": int(sizes.size), "n": int(sizes.sum()), "d": int((m + 1) * 2**m)}
 
 
+#: Rows generated per chunk by :func:`heavy_tailed_labels` (float64 scratch of
+#: ``DATA_CHUNK_ROWS * d`` numbers, cast into the output: the full float64 array never exists).
+DATA_CHUNK_ROWS = 256
+
+
 def heavy_tailed_labels(m: int, d: int | None = None, *, inputs: str = "uniform", seed: int = 0,
                         dtype=np.float64) -> dict[str, np.ndarray]:
     """The Random Heavy-Tailed Labels data set.
@@ -51,6 +56,11 @@ def heavy_tailed_labels(m: int, d: int | None = None, *, inputs: str = "uniform"
     labels ``0..c-1`` (class 0 the most frequent). ``d`` defaults to ``(m+1) 2^m``.
     ``inputs`` is ``"uniform"`` (on [0,1], appendix A.2), ``"normal0"`` (N(0,1)) or
     ``"normal1"`` (N(1,1), appendix C.1).
+
+    ``X`` is allocated once in ``dtype`` (``float32`` or ``float64``) and filled in chunks of
+    :data:`DATA_CHUNK_ROWS` rows drawn in float64 from one ``numpy.random.default_rng(seed)``
+    stream, so the values are those of the float64 data rounded to ``dtype`` (the same data
+    whatever the dtype) and the peak memory is one ``dtype`` copy of ``X`` plus one chunk.
     """
     sizes, groups = heavy_tailed_class_sizes(m)
     if d is None:
@@ -59,14 +69,57 @@ def heavy_tailed_labels(m: int, d: int | None = None, *, inputs: str = "uniform"
         raise ValueError(f"d: the input dimension must be an integer >= 1, got {d!r}")
     if inputs not in INPUT_DISTRIBUTIONS:
         raise ValueError(f"inputs: must be one of {INPUT_DISTRIBUTIONS}, got {inputs!r}")
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise ValueError(f"dtype: must be float32 or float64, got {dtype!r}") from None
+    if dt not in (np.float32, np.float64):
+        raise ValueError(f"dtype: must be float32 or float64, got {dtype!r}")
     rng = np.random.default_rng(seed)
     y = np.repeat(np.arange(sizes.size), sizes)
     n = y.size
-    if inputs == "uniform":
-        X = rng.random((n, d))
-    else:
-        X = rng.standard_normal((n, d)) + (1.0 if inputs == "normal1" else 0.0)
-    return {"X": X.astype(dtype, copy=False), "y": y, "class_sizes": sizes, "class_group": groups}
+    X = np.empty((n, d), dtype=dt)
+    for a in range(0, n, DATA_CHUNK_ROWS):
+        b = min(n, a + DATA_CHUNK_ROWS)
+        if inputs == "uniform":
+            X[a:b] = rng.random((b - a, d))
+        else:
+            X[a:b] = rng.standard_normal((b - a, d)) + (1.0 if inputs == "normal1" else 0.0)
+    return {"X": X, "y": y, "class_sizes": sizes, "class_group": groups}
+
+
+def frequency_splits(counts, n_splits: int) -> np.ndarray:
+    """The frequency groups of the figures: classes sorted by decreasing count are cut at the
+    data shares ``j / G`` (``j = 1..G-1``, ``G = n_splits``); class ``k`` (in that order) joins
+    group ``#{j : C_{k-1} >= j / G}`` where ``C_{k-1}`` is the share of the data held by the
+    classes before it. A class that straddles a cut stays in the earlier group, so groups
+    ``0..j`` together hold at least ``(j+1)/G`` of the data, and group 0 holds the most frequent
+    classes.
+    The comparison is done in integers (``G * count_before >= j * n``), so cuts that fall exactly
+    on a class boundary (e.g. ``G = m`` on the Random Heavy-Tailed Labels data, whose ``m``
+    groups hold ``2^m`` samples each) are exact. Equal counts keep their label order.
+
+    Returns the group index ``0..G'-1`` of every class (labels in the input order); groups
+    left empty (fewer classes than cuts) are dropped, so ``G' <= G``.
+    """
+    counts = np.asarray(counts)
+    if counts.ndim != 1 or counts.size < 1 or not np.issubdtype(counts.dtype, np.number):
+        raise ValueError(f"counts: must be a 1-D array of class counts, got shape {counts.shape}")
+    if not np.isfinite(counts).all() or (counts <= 0).any() or (counts != np.round(counts)).any():
+        raise ValueError("counts: class counts must be positive integers")
+    if isinstance(n_splits, bool) or not isinstance(n_splits, (int, np.integer)) or n_splits < 1:
+        raise ValueError(f"n_splits: must be an integer >= 1, got {n_splits!r}")
+    counts = counts.astype(np.int64)
+    G = int(n_splits)
+    order = np.argsort(-counts, kind="stable")
+    before = np.concatenate([[0], np.cumsum(counts[order])[:-1]])
+    n = int(counts.sum())
+    j = np.arange(1, G)
+    g_sorted = (G * before[:, None] >= j[None, :] * n).sum(1)
+    g = np.empty_like(g_sorted)
+    g[order] = g_sorted
+    _, dense = np.unique(g, return_inverse=True)
+    return dense.astype(np.int64)
 
 
 def zipf_frequencies(c: int, alpha: float = 1.0) -> np.ndarray:

@@ -21,7 +21,8 @@ This module is numpy/scipy only (no torch). It provides
   (:func:`run_optimizer`);
 * the Cauchy-probe estimator of row ell_1 norms / ``||H||_{1,1}`` and Lanczos for
   ``lambda_max``, both from a Hessian-vector-product callable only
-  (:func:`cauchy_row_l1`, :func:`lanczos_lambda_max`), and
+  (:func:`cauchy_row_l1`, :func:`lanczos_lambda_max`; X24's half-interquartile-range
+  estimator next to the median one in :func:`cauchy_row_l1_estimators`), and
   :func:`hvp_geometry`, the same measurements for any model given its HVP (the hook for the
   softmax linear model of K24).
 """
@@ -283,6 +284,33 @@ def cauchy_row_l1(hvp: HVP, d: int, probes: int, rng=None) -> np.ndarray:
     V = rng.standard_cauchy((d, probes))
     HV = _apply(hvp, V)
     return np.median(np.abs(HV), axis=1)
+
+
+def cauchy_row_l1_estimators(hvp: HVP, d: int, probes: int, rng=None) -> dict[str, np.ndarray]:
+    """Both estimators of the row ell_1 norms ``r_i = sum_j |H_ij|`` from the same ``probes``
+    Cauchy HVPs ``(H v^(k))_i ~ Cauchy(0, r_i)``, side by side:
+
+    * ``"half_iqr"``: half the interquartile range of ``(H v^(k))_i`` over the probes, X24's
+      estimator (the quartiles of ``Cauchy(0, r)`` are ``+-r``, so ``(Q3 - Q1)/2 -> r``; relative
+      standard deviation ``~ pi / (2 sqrt(probes))``, asymptotic variance ``(pi r)^2 / (4 probes)``
+      of the half-IQR);
+    * ``"median_abs"``: the median of ``|(H v^(k))_i|`` (``|Cauchy(0, r)|`` has median ``r``), as
+      :func:`cauchy_row_l1`; the same asymptotic variance.
+
+    Quartiles and medians are numpy's linear interpolation between order statistics.
+    Returns ``{"half_iqr": (d,), "median_abs": (d,)}``.
+    """
+    if not callable(hvp):
+        raise ValueError(f"hvp: must be a callable v -> H v, got {type(hvp).__name__}")
+    if isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d < 1:
+        raise ValueError(f"d: the dimension must be an integer >= 1, got {d!r}")
+    if isinstance(probes, bool) or not isinstance(probes, (int, np.integer)) or probes < 1:
+        raise ValueError(f"probes: must be an integer >= 1, got {probes!r}")
+    rng = np.random.default_rng(rng)
+    V = rng.standard_cauchy((d, int(probes)))
+    HV = _apply(hvp, V)
+    q1, q3 = np.percentile(HV, [25, 75], axis=1)
+    return {"half_iqr": (q3 - q1) / 2, "median_abs": np.median(np.abs(HV), axis=1)}
 
 
 def lanczos_lambda_max(hvp: HVP, d: int, rng=None, tol: float = 0.0) -> float:

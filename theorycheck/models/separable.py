@@ -202,11 +202,15 @@ def sgd_expected_abs_curve(a: float, L: float, sigma: float, eta: float, T: int)
     t = np.arange(T + 1, dtype=float)
     r = 1.0 - eta * L
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        m = np.sign(r) ** t * np.abs(r) ** t * a if r != 0 else np.where(t == 0, a, 0.0)
+        rt = np.abs(r) ** t  # |r|^t once: m_t and r^{2t} = (|r|^t)^2 reuse it
+        if r < 0:
+            m = np.where(np.arange(T + 1) % 2 == 1, -rt, rt) * a
+        else:
+            m = rt * a if r != 0 else np.where(t == 0, a, 0.0)
         if sigma == 0:
             return np.abs(m)
         one_m_r2 = 1.0 - r * r
-        v = eta**2 * sigma**2 * (t if one_m_r2 == 0 else (1.0 - r ** (2 * t)) / one_m_r2)
+        v = eta**2 * sigma**2 * (t if one_m_r2 == 0 else (1.0 - rt * rt) / one_m_r2)
         sd = np.sqrt(v)
         out = np.where(sd > 0, sd * math.sqrt(2 / math.pi) * np.exp(-0.5 * (m / np.where(sd > 0, sd, 1)) ** 2)
                        + m * erf(m / (math.sqrt(2) * np.where(sd > 0, sd, 1))), np.abs(m))

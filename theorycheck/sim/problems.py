@@ -26,6 +26,20 @@ Problems:
   gradient ``pi_k w_k``; per-class "loss" ``(1/2)||w_k||^2``; initialisation ``w = 1``.
 * :class:`Rotated`: any problem seen through an orthogonal change of variables
   ``theta = Q vec(params)``; ``grad_theta = Q vec(grad)``.
+
+Initialisation (:meth:`Problem.init_params`): ``"zero"`` (``W = 0, b = 0``), or ``"pytorch"``,
+the default of ``torch.nn.Linear`` drawn from a seeded generator: every entry of ``W`` and ``b``
+uniform on ``[-1/sqrt(fan_in), 1/sqrt(fan_in)]`` (``fan_in = d``; ``kaiming_uniform_`` with
+``a = sqrt(5)``), ``W`` drawn first, so ``torch.manual_seed(s); nn.Linear(d, c)`` holds the same
+numbers as ``init_params(init="pytorch", seed=s)`` (tested).
+
+Mini-batches (:meth:`LinearSoftmax.batch_grad`): the gradient of the objective estimated on a
+batch ``B`` of ``|B|`` samples, ``(n/|B|) sum_{i in B} s_i grad l_i`` (unbiased; for the plain
+loss the mean loss over the batch, as ``CrossEntropyLoss`` on that batch), with batches from
+:class:`BatchSampler`.
+
+Accuracy (``evaluate(..., accuracy=True)``): per-class share of the samples whose largest
+logit is their label (``argmax``; ties go to the lowest class index, as ``logits.argmax(1) == y``).
 """
 
 from __future__ import annotations
@@ -75,6 +89,42 @@ def resolve_dtype(dtype: Any = "float64") -> torch.dtype:
     raise ValueError(f"dtype: must be one of {tuple(DTYPES)}, got {dtype!r}")
 
 
+INITS = ("zero", "pytorch")
+
+
+def _check_runs(runs) -> int:
+    if isinstance(runs, bool) or not isinstance(runs, (int, np.integer)) or runs < 1:
+        raise ValueError(f"runs: must be an integer >= 1, got {runs!r}")
+    return int(runs)
+
+
+def _check_seed(seed) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed: must be an integer >= 0, got {seed!r}")
+    return int(seed)
+
+
+def linear_default_init(out_features: int, in_features: int, bias: bool, seed: int, dtype=torch.float64) -> Params:
+    """``torch.nn.Linear(in_features, out_features)``'s default initialisation from
+    ``torch.Generator().manual_seed(seed)`` (CPU): ``W`` then ``b``, every entry uniform on
+    ``[-B, B]`` with ``B = sqrt(3) gain / sqrt(fan_in)``, ``gain = sqrt(2 / (1 + 5))`` for ``W``
+    (``kaiming_uniform_(a=sqrt(5))``, i.e. ``B = 1/sqrt(fan_in)``) and ``B = 1/sqrt(fan_in)``
+    for ``b``."""
+    for v, name in ((out_features, "out_features"), (in_features, "in_features")):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
+            raise ValueError(f"{name}: must be an integer >= 1, got {v!r}")
+    seed = _check_seed(seed)
+    dtype = resolve_dtype(dtype)
+    g = torch.Generator().manual_seed(seed)
+    gain = math.sqrt(2.0 / (1 + 5))
+    bound_w = math.sqrt(3.0) * (gain / math.sqrt(in_features))
+    out = {"W": torch.empty((out_features, in_features), dtype=dtype).uniform_(-bound_w, bound_w, generator=g)}
+    if bias:
+        bound_b = 1 / math.sqrt(in_features)
+        out["b"] = torch.empty((out_features,), dtype=dtype).uniform_(-bound_b, bound_b, generator=g)
+    return out
+
+
 class Problem:
     """Base class. Subclasses set ``c``, ``pi`` (numpy, float64), ``groups`` (numpy int, group
     index ``0..G-1`` of every class, groups of about equal data mass), ``device``, ``dtype``,
@@ -89,9 +139,24 @@ class Problem:
     param_shapes: dict
 
     # -- parameters ---------------------------------------------------------------------
-    def init_params(self, runs: int = 1) -> Params:
-        """Initial parameters for ``runs`` runs (zeros unless the problem says otherwise)."""
+    def init_params(self, runs: int = 1, *, init: str = "zero", seed: int = 0) -> Params:
+        """Initial parameters for ``runs`` runs, all runs at the same point: ``init="zero"``
+        (zeros unless the problem says otherwise) or ``"pytorch"`` (``torch.nn.Linear``'s
+        default, seeded; only for problems with a linear layer, see the module docstring)."""
+        runs = _check_runs(runs)
+        check_choice(init, "init", INITS)
+        seed = _check_seed(seed)
+        if init == "pytorch":
+            one = self._pytorch_init(seed)
+            return {k: v.to(self.device).expand(runs, *v.shape).clone() for k, v in one.items()}
         return {k: torch.zeros((runs, *s), device=self.device, dtype=self.dtype) for k, s in self.param_shapes.items()}
+
+    def _pytorch_init(self, seed: int) -> Params:
+        raise ValueError(f"init: 'pytorch' needs a problem with a linear layer; {self.name} supports only 'zero'")
+
+    def batch_grad(self, params: Params, idx: torch.Tensor) -> Params:
+        """Gradient of the objective estimated on the samples ``idx`` (see the module docstring)."""
+        raise ValueError(f"batch_size: mini-batches need a problem with samples (LinearSoftmax), not {self.name}")
 
     def check_params(self, params: Params) -> int:
         """Validate shapes; return the number of runs ``R``."""
@@ -115,14 +180,20 @@ class Problem:
         return int(sum(math.prod(s) for s in self.param_shapes.values()))
 
     # -- evaluation ----------------------------------------------------------------------
-    def evaluate(self, params: Params, need_grad: bool = True):
-        """``(class_losses (R, c), grads or None)``; checks the shapes of ``params`` first
-        (a mismatch is a ``ValueError``), then calls :meth:`_evaluate`."""
+    def evaluate(self, params: Params, need_grad: bool = True, *, accuracy: bool = False):
+        """``(class_losses (R, c), grads or None)``, and with ``accuracy`` a third item, the
+        per-class accuracy ``(R, c)``; checks the shapes of ``params`` first (a mismatch is a
+        ``ValueError``), then calls :meth:`_evaluate`."""
         self.check_params(params)
-        return self._evaluate(params, need_grad)
+        if not accuracy:
+            return self._evaluate(params, need_grad)
+        return self._evaluate_acc(params, need_grad)
 
     def _evaluate(self, params: Params, need_grad: bool):
         raise NotImplementedError
+
+    def _evaluate_acc(self, params: Params, need_grad: bool):
+        raise ValueError(f"accuracy: {self.name} has no classifier, so no accuracy")
 
     def pi_t(self) -> torch.Tensor:
         if not hasattr(self, "_pi_t"):
@@ -180,6 +251,16 @@ class SimpleImbalanced(Problem):
         G = off - torch.diag_embed(off.sum(1))
         return class_losses, {"W": G * self._om}
 
+    def _evaluate_acc(self, params, need_grad=True):
+        cl, g = self._evaluate(params, need_grad)
+        pred = params["W"].argmax(dim=1)  # (R, c): predicted class of the class-k samples
+        acc = (pred == torch.arange(self.c, device=self.device)).to(self.dtype)
+        return cl, g, acc
+
+    def _pytorch_init(self, seed):
+        # column k of W is W_dense e_k: the simple setting's W is nn.Linear(c, c, bias=False).weight
+        return linear_default_init(self.c, self.c, False, seed, self.dtype)
+
 
 def zipf_simple(c: int, alpha: float = 1.0, **kw) -> SimpleImbalanced:
     """The simple setting with Zipf frequencies ``pi_k ~ k^-alpha``."""
@@ -204,7 +285,12 @@ class WeightedQuadratic(Problem):
         self.groups = mass_groups(self.pi, groups or min(self.c, 10))
         self.param_shapes = {"w": (self.c, self.q)}
 
-    def init_params(self, runs=1):
+    def init_params(self, runs=1, *, init="zero", seed=0):
+        """``w = init`` (the problem's own start, figure 6); ``init="pytorch"`` is refused."""
+        runs = _check_runs(runs)
+        check_choice(init, "init", INITS)
+        if init == "pytorch":
+            self._pytorch_init(seed)
         return {"w": torch.full((runs, self.c, self.q), self.init, device=self.device, dtype=self.dtype)}
 
     def _evaluate(self, params, need_grad=True):
@@ -221,23 +307,28 @@ class LinearSoftmax(Problem):
 
     With ``D_i = (omega_{y_i} / n_{y_i}) (softmax(W x_i + b) - e_{y_i})``:
     ``grad_W = D^T X`` and ``grad_b = sum_i D_i``. All runs share ``X`` and are evaluated with
-    one product ``X [W_1; ...; W_R]^T`` and one product ``(P - Y)^T (s X)`` (the sample weights
-    ``s`` folded into the data once; ``grad_b = (P - Y)^T s``).
+    one product ``X [W_1; ...; W_R]^T`` and one product ``D^T X``; the sample weights are applied
+    to ``D`` (``n x Rc``, smaller than ``X`` whenever ``Rc < d``), so only one copy of ``X`` is
+    kept. ``X`` is stored in the problem's dtype; a numpy array already in that dtype on the
+    CPU is used without a copy.
+
+    ``split``: the frequency groups of the metrics: an integer ``G`` (the figures' split into
+    ``G`` groups of about equal data share,
+    :func:`theorycheck.models.datasets.frequency_splits`), or ``class_group`` (a group label per
+    class) when given; default ``min(c, 10)`` groups of equal data mass.
     """
 
     name = "linear"
 
     def __init__(self, X, y, *, c: int | None = None, bias: bool = True, omega=None, class_group=None,
                  groups: int | None = None, device="auto", dtype="float64"):
-        X = np.asarray(X)
+        X = X if isinstance(X, torch.Tensor) else np.asarray(X)
         y = np.asarray(y)
         if X.ndim != 2:
-            raise ValueError(f"X: must be a 2-D array (n, d), got shape {X.shape}")
+            raise ValueError(f"X: must be a 2-D array (n, d), got shape {tuple(X.shape)}")
         if y.ndim != 1 or y.shape[0] != X.shape[0]:
             raise ValueError(f"y: must be a 1-D label vector with one label per row of X ({X.shape[0]}), got shape {y.shape}")
-        if not np.isfinite(X).all():
-            raise ValueError("X: must be finite")
-        if y.size == 0 or y.min() < 0 or (y != np.round(y)).any():
+        if y.size == 0 or not np.isfinite(y).all() or y.min() < 0 or (y != np.round(y)).any():
             raise ValueError("y: labels must be integers 0..c-1")
         y = y.astype(np.int64)
         c = int(y.max()) + 1 if c is None else int(c)
@@ -257,55 +348,133 @@ class LinearSoftmax(Problem):
             if cg.shape != (c,):
                 raise ValueError(f"class_group: must have shape ({c},), got {cg.shape}")
             self.groups = cg - cg.min()
+        elif groups is not None:
+            from theorycheck.models.datasets import frequency_splits
+
+            self.groups = frequency_splits(counts, groups)
         else:
-            self.groups = mass_groups(self.pi, groups or min(c, 10))
-        self.X = torch.as_tensor(X, device=self.device, dtype=self.dtype).contiguous()
+            self.groups = mass_groups(self.pi, min(c, 10))
+        self.X = torch.as_tensor(X, device=self.device, dtype=self.dtype).contiguous()  # no copy when it can be avoided
+        _check_finite_rows(self.X, "X")
         self.y = torch.as_tensor(y, device=self.device)
         self._count = torch.as_tensor(counts, device=self.device, dtype=self.dtype)
         self._sw = torch.as_tensor(self.omega[y] / counts[y], device=self.device, dtype=self.dtype)[:, None, None]
-        # the sample weights are folded into the data once: grad_W = (P - Y)^T (s X), grad_b = (P - Y)^T s
-        self._Xw = (self.X * self._sw[:, 0]).contiguous()
-        self._s = self._sw[:, 0, 0].contiguous()
         self.param_shapes = {"W": (c, self.d)} | ({"b": (c,)} if self.bias else {})
 
-    def logits(self, params) -> torch.Tensor:
-        """``(n, R, c)`` logits ``W_r x_i + b_r``."""
+    def _pytorch_init(self, seed):
+        return linear_default_init(self.c, self.d, self.bias, seed, self.dtype)
+
+    def logits(self, params, X=None) -> torch.Tensor:
+        """``(n, R, c)`` logits ``W_r x_i + b_r`` (of the rows ``X``, default the data)."""
+        X = self.X if X is None else X
         W = params["W"]
         R = W.shape[0]
-        Z = (self.X @ W.reshape(R * self.c, self.d).T).view(self.n, R, self.c)
+        Z = (X @ W.reshape(R * self.c, self.d).T).view(X.shape[0], R, self.c)
         if self.bias:
             Z = Z.add_(params["b"][None]) if not Z.requires_grad else Z + params["b"][None]
         return Z
 
-    def _evaluate(self, params, need_grad=True):
-        W = params["W"]
-        R = W.shape[0]
-        Z = self.logits(params)
-        logp = torch.log_softmax(Z, dim=2)
+    def _grads(self, logp, y, X, sw):
+        """``grad_W = D^T X``, ``grad_b = sum_i D_i`` with ``D_i = sw_i (p_i - e_{y_i})``
+        (``logp`` is consumed)."""
+        n, R = logp.shape[0], logp.shape[1]
+        idx = y.view(n, 1, 1).expand(n, R, 1)
+        D = logp.exp_()
+        D.scatter_add_(2, idx, torch.full((n, R, 1), -1.0, device=D.device, dtype=D.dtype))
+        D.mul_(sw)
+        grads = {"W": (D.view(n, R * self.c).T @ X).view(R, self.c, self.d)}
+        if self.bias:
+            grads["b"] = D.sum(0)
+        return grads
+
+    def _losses(self, logp):
+        R = logp.shape[1]
         idx = self.y.view(self.n, 1, 1).expand(self.n, R, 1)
         sample_loss = -torch.gather(logp, 2, idx).squeeze(2)  # (n, R)
         sums = torch.zeros((self.c, R), device=self.device, dtype=self.dtype).index_add_(0, self.y, sample_loss)
-        class_losses = (sums / self._count[:, None]).T.contiguous()
+        return (sums / self._count[:, None]).T.contiguous()
+
+    def _evaluate(self, params, need_grad=True):
+        logp = torch.log_softmax(self.logits(params), dim=2)
+        class_losses = self._losses(logp)
         if not need_grad:
             return class_losses, None
-        D = torch.exp(logp)
-        D.scatter_add_(2, idx, torch.full_like(sample_loss[..., None], -1.0))
-        Dt = D.view(self.n, R * self.c).T
-        grads = {"W": (Dt @ self._Xw).view(R, self.c, self.d)}
-        if self.bias:
-            grads["b"] = (Dt @ self._s).view(R, self.c)
-        return class_losses, grads
+        return class_losses, self._grads(logp, self.y, self.X, self._sw)
+
+    def _evaluate_acc(self, params, need_grad=True):
+        logp = torch.log_softmax(self.logits(params), dim=2)
+        class_losses = self._losses(logp)
+        R = logp.shape[1]
+        hit = (logp.argmax(dim=2) == self.y[:, None]).to(self.dtype)  # (n, R)
+        acc = (torch.zeros((self.c, R), device=self.device, dtype=self.dtype).index_add_(0, self.y, hit)
+               / self._count[:, None]).T.contiguous()
+        return class_losses, (self._grads(logp, self.y, self.X, self._sw) if need_grad else None), acc
+
+    def batch_grad(self, params, idx):
+        """Unbiased mini-batch gradient ``(n/|B|) sum_{i in B} s_i grad l_i`` on the rows ``idx``
+        (a 1-D integer tensor of sample indices)."""
+        self.check_params(params)
+        if not isinstance(idx, torch.Tensor) or idx.dim() != 1 or idx.numel() < 1 or idx.dtype not in (torch.int64, torch.int32):
+            raise ValueError("idx: must be a non-empty 1-D integer tensor of sample indices")
+        idx = idx.to(self.device)
+        if int(idx.min()) < 0 or int(idx.max()) >= self.n:
+            raise ValueError(f"idx: sample indices must lie in [0, {self.n - 1}]")
+        Xb = self.X.index_select(0, idx)
+        logp = torch.log_softmax(self.logits(params, Xb), dim=2)
+        sw = self._sw.index_select(0, idx) * (self.n / idx.numel())
+        return self._grads(logp, self.y.index_select(0, idx), Xb, sw)
+
+
+def _check_finite_rows(X: torch.Tensor, name: str, rows: int = 1024) -> None:
+    """``ValueError`` unless every entry of ``X`` is finite (checked in row chunks: no
+    ``X``-sized temporary)."""
+    for a in range(0, X.shape[0], rows):
+        if not bool(torch.isfinite(X[a:a + rows]).all()):
+            raise ValueError(f"{name}: must be finite")
+
+
+class BatchSampler:
+    """Seeded mini-batches of sample indices: every epoch a fresh random permutation of
+    ``0..n-1`` (``torch.randperm`` with a ``torch.Generator`` seeded once with ``seed``) cut into
+    consecutive batches of ``batch_size``; the last, incomplete batch of an epoch is dropped
+    (``drop_last=True``), so every batch has the same size and the gradient estimate the same
+    scale. ``batch_size = n`` gives full batches."""
+
+    def __init__(self, n: int, batch_size: int, seed: int = 0):
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+            raise ValueError(f"n: must be an integer >= 1, got {n!r}")
+        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or not 1 <= batch_size <= n:
+            raise ValueError(f"batch_size: must be an integer in [1, n={n}], got {batch_size!r}")
+        self.n, self.batch_size, self.seed = int(n), int(batch_size), _check_seed(seed)
+        self._g = torch.Generator().manual_seed(self.seed)
+        self._perm, self._pos = None, self.n
+
+    def next(self) -> torch.Tensor:
+        """The next batch (CPU int64 tensor of ``batch_size`` distinct indices)."""
+        if self._pos + self.batch_size > self.n:
+            self._perm, self._pos = torch.randperm(self.n, generator=self._g), 0
+        out = self._perm[self._pos: self._pos + self.batch_size]
+        self._pos += self.batch_size
+        return out
 
 
 def heavy_tailed_problem(m: int, d: int | None = None, *, inputs: str = "uniform", seed: int = 0, bias: bool = True,
-                         omega=None, device="auto", dtype="float64") -> LinearSoftmax:
-    """The Random Heavy-Tailed Labels problem of K24 appendix A.2 (linear model with bias),
-    with frequency groups = the ``m`` groups of the data (each holds ``2^m`` samples)."""
+                         omega=None, split: str | int = "data", device="auto", dtype="float64") -> LinearSoftmax:
+    """The Random Heavy-Tailed Labels problem of K24 appendix A.2 (linear model with bias).
+
+    ``split``: the frequency groups of the metrics: ``"data"`` (the ``m`` groups of the data,
+    each holding ``2^m`` samples) or an integer ``G`` (the figures' split into ``G`` groups of
+    about equal data share, :func:`theorycheck.models.datasets.frequency_splits`; ``G = m``
+    gives the data groups). The data are generated directly in ``dtype`` (one copy of ``X``)."""
     from theorycheck.models.datasets import heavy_tailed_labels
 
-    data = heavy_tailed_labels(m, d, inputs=inputs, seed=seed)
-    p = LinearSoftmax(data["X"], data["y"], c=int(data["class_sizes"].size), bias=bias, omega=omega,
-                      class_group=data["class_group"], device=device, dtype=dtype)
+    if not (split == "data" or (isinstance(split, (int, np.integer)) and not isinstance(split, bool) and split >= 1)):
+        raise ValueError(f"split: must be 'data' or an integer number of groups >= 1, got {split!r}")
+    dt = resolve_dtype(dtype)
+    data = heavy_tailed_labels(m, d, inputs=inputs, seed=seed, dtype=np.float32 if dt == torch.float32 else np.float64)
+    kw = {"class_group": data["class_group"]} if split == "data" else {"groups": int(split)}
+    p = LinearSoftmax(data.pop("X"), data["y"], c=int(data["class_sizes"].size), bias=bias, omega=omega,
+                      device=device, dtype=dtype, **kw)
     p.name = f"heavy_tailed(m={m}, inputs={inputs})"
     return p
 
@@ -349,8 +518,8 @@ class Rotated(Problem):
             i += n
         return out
 
-    def init_params(self, runs=1):
-        return self.to_theta(self.base.init_params(runs))
+    def init_params(self, runs=1, *, init="zero", seed=0):
+        return self.to_theta(self.base.init_params(runs, init=init, seed=seed))
 
     def _evaluate(self, params, need_grad=True):
         cl, g = self.base.evaluate(self.from_theta(params), need_grad)

@@ -74,7 +74,9 @@ class Trajectory:
     size per run; loss: ``(T+1, R)`` training loss; group_loss: ``(T+1, R, G)``;
     class_steps: steps at which per-class losses were kept; class_loss: ``(len(class_steps), R, c)``;
     snapshots: step -> params dict ``(R, ...)`` (CPU tensors); pi, groups: of the problem;
-    seconds: wall time of the loop.
+    seconds: wall time of the loop; acc_steps / class_acc: per-class accuracy
+    ``(len(acc_steps), R, c)`` where asked (:meth:`group_accuracy`, :meth:`accuracy`); info:
+    the protocol (start, seeds, batch size, TF32, threads) and the problem's description.
     """
 
     labels: list
@@ -89,6 +91,8 @@ class Trajectory:
     groups: np.ndarray
     seconds: float
     info: dict = field(default_factory=dict)
+    acc_steps: np.ndarray = field(default_factory=lambda: np.array([], dtype=int))
+    class_acc: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0)))
 
     @property
     def steps(self) -> int:
@@ -113,6 +117,15 @@ class Trajectory:
     def final_loss(self) -> np.ndarray:
         return self.loss[-1]
 
+    def group_accuracy(self) -> np.ndarray:
+        """``(len(acc_steps), R, G)`` accuracy of every frequency group (share of its samples
+        classified correctly: per-class accuracies weighted by the class counts)."""
+        return self.class_acc @ group_matrix(self.pi, self.groups)
+
+    def accuracy(self) -> np.ndarray:
+        """``(len(acc_steps), R)`` overall training accuracy."""
+        return self.class_acc @ self.pi
+
 
 def _as_runs(runs) -> list[tuple[optim.Optimizer, float]]:
     if not isinstance(runs, (list, tuple)) or not runs:
@@ -127,15 +140,13 @@ def _as_runs(runs) -> list[tuple[optim.Optimizer, float]]:
     return out
 
 
-#: Below this many parameters (all runs together) a CPU simulation runs on one thread.
-SMALL_PROBLEM = 200_000
-
-
 def cpu_threads() -> int:
-    """Threads for CPU simulations: ``$THEORYCHECK_THREADS`` or 1. One thread is the default
-    because intra-op threads spin while they wait: on a 2-core machine shared with other jobs a
-    24-run step of the m = 7 problem took 0.69 s on 2 threads and 0.20 s on 1 (measured). On a
-    dedicated machine set ``THEORYCHECK_THREADS`` to the number of cores."""
+    """Threads for CPU simulations: ``$THEORYCHECK_THREADS`` or 1, for every problem size (an
+    explicit setting is always obeyed). One thread is the default because intra-op threads
+    spin while they wait: on a 2-core machine shared with other jobs a 24-run step of the
+    m = 7 problem took 0.69 s on 2 threads and 0.20 s on 1 (measured). On a dedicated machine
+    set ``THEORYCHECK_THREADS`` to the number of cores (``benchmarks/bench_simulator.py``
+    reports both)."""
     v = os.environ.get("THEORYCHECK_THREADS", "1")
     try:
         n = int(v)
@@ -146,16 +157,54 @@ def cpu_threads() -> int:
     return n
 
 
-def _loop(problem, params, slices, lr, T, Mg, loss_buf, group_buf, cls_mask, cls_buf, snap_set, snaps, bar,
-          stop=None, stop_every=10):
-    j = 0
+def tf32_enabled() -> bool:
+    """The TF32 switch: ``$THEORYCHECK_TF32`` = ``1`` turns TF32 matrix products on for CUDA
+    float32 simulations, ``0`` (the default) keeps full float32. TF32 rounds the inputs of
+    every product to a 10-bit mantissa (relative error ~5e-4 per product instead of ~6e-8),
+    ~4-8x faster on Ampere/Hopper GPUs; it is off by default because a verdict must not depend
+    on it. No effect on the CPU or in float64."""
+    v = os.environ.get("THEORYCHECK_TF32", "0")
+    if v not in ("0", "1"):
+        raise ValueError(f"THEORYCHECK_TF32: must be '0' (off, default) or '1' (on), got {v!r}")
+    return v == "1"
+
+
+class tf32_mode:
+    """Context manager setting ``torch.backends.cuda.matmul.allow_tf32`` (and cuDNN's) to
+    ``enabled`` and restoring the previous values on exit."""
+
+    def __init__(self, enabled: bool):
+        if not isinstance(enabled, bool):
+            raise ValueError(f"tf32: must be True or False, got {enabled!r}")
+        self.enabled = enabled
+
+    def __enter__(self):
+        self._old = (torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32)
+        torch.backends.cuda.matmul.allow_tf32 = self.enabled
+        torch.backends.cudnn.allow_tf32 = self.enabled
+        return self
+
+    def __exit__(self, *exc):
+        torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = self._old
+        return False
+
+
+def _loop(problem, params, slices, lr, T, Mg, loss_buf, group_buf, cls_mask, cls_buf, acc_mask, acc_buf, snap_set, snaps,
+          bar, stop=None, stop_every=10, sampler=None, fast=True):
+    j = ja = 0
     with torch.no_grad():
         for t in range(T + 1):
             need_grad = t < T
             if stop is not None and t > 0 and t % stop_every == 0 and t < T:
                 if stop(t - 1, loss_buf[:t].cpu().numpy(), group_buf[:t].cpu().numpy()):
                     need_grad = False
-            cl, grads = problem.evaluate(params, need_grad=need_grad)
+            full_grad = need_grad and sampler is None
+            if acc_mask[t]:
+                cl, grads, acc = problem.evaluate(params, need_grad=full_grad, accuracy=True)
+                acc_buf[ja] = acc
+                ja += 1
+            else:
+                cl, grads = problem.evaluate(params, need_grad=full_grad)
             loss_buf[t] = problem.loss(cl)
             group_buf[t] = cl @ Mg
             if cls_mask[t]:
@@ -165,35 +214,64 @@ def _loop(problem, params, slices, lr, T, Mg, loss_buf, group_buf, cls_mask, cls
                 snaps[t] = {k: v.detach().to("cpu", copy=True) for k, v in params.items()}
             if not need_grad:
                 return params, t
-            # the update rules are pure; the simulator owns ``params`` and adds each slice's
-            # updates in place (no concatenation, no new parameter tensors)
+            if sampler is not None:
+                grads = problem.batch_grad(params, sampler.next())
+            # the simulator owns ``params`` and ``grads`` (fresh every step): each slice's
+            # optimizer steps in place (``fast``: its in-place rule, which reuses the gradient
+            # buffers; else its pure update, added in place)
             for i, (o, sl, st) in enumerate(slices):
-                g = grads if len(slices) == 1 else {k: v[sl] for k, v in grads.items()}
-                upd, st = o.update(g, st, lr[sl])
-                slices[i] = (o, sl, st)
-                for k in params:
-                    params[k][sl] += upd[k]
+                if len(slices) == 1:
+                    p_sl, g_sl = params, grads
+                else:
+                    p_sl, g_sl = {k: v[sl] for k, v in params.items()}, {k: v[sl] for k, v in grads.items()}
+                slices[i] = (o, sl, o.apply_(p_sl, g_sl, st, lr[sl], fast=fast))
             if bar.wants_update():
                 bar.update(t + 1, float(loss_buf[t, 0]))
     return params, T
 
 
+def _steps_arg(x, T, name):
+    try:
+        out = np.unique(np.asarray(list(x), dtype=int)) if x is not None else np.array([], dtype=int)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name}: must be an iterable of integer steps in [0, {T}], got {x!r}") from None
+    if out.size and (out.min() < 0 or out.max() > T):
+        raise ValueError(f"{name}: steps must lie in [0, {T}]")
+    return out
+
+
 def simulate(problem: Problem, runs: Iterable, steps: int, *, snapshot_at: Iterable[int] = (),
-             class_loss_at: Iterable[int] | None = None, init: dict | None = None,
+             class_loss_at: Iterable[int] | None = None, init: dict | None = None, start: str = "zero",
+             start_seed: int = 0, batch_size: int | None = None, batch_seed: int = 0,
+             accuracy_at: Iterable[int] | None = None, tf32: bool | None = None, fast: bool = True,
              progress: bool | None = None, label: str = "", stop=None, stop_every: int = 10) -> Trajectory:
     """Run every ``(optimizer, step size)`` of ``runs`` for ``steps`` steps on ``problem``,
     all at once (the runs are independent: a diverging run does not affect the others).
 
     ``optimizer`` is a name of :data:`~theorycheck.sim.optimizers.OPTIMIZERS`, an
     ``(family, kwargs)`` pair or an :class:`~theorycheck.sim.optimizers.Optimizer`.
-    Runs start from ``init`` (a params dict with one run, or ``R`` runs) or the problem's
-    initialisation. ``class_loss_at``: steps at which to keep per-class losses (default: every
-    step if ``(T+1) R c <= 2e7`` numbers, else 200 log-spaced steps). ``snapshot_at``: steps at
-    which to copy the parameters (to the CPU). ``progress``: show a progress bar with the
-    loss of run 0 (``None``: only on a terminal). ``stop(t, loss[:t+1], group_loss[:t+1]) -> bool``,
-    called every ``stop_every`` steps, ends the run early (the trajectory then stops at that
-    step; per-class losses are kept at the final step).
+    Runs start from ``init`` (a params dict with one run, or ``R`` runs) or else from the
+    problem's initialisation ``start`` (``"zero"`` or ``"pytorch"``: ``torch.nn.Linear``'s
+    default drawn with ``start_seed``; every run starts at the same point).
+
+    ``batch_size``: mini-batch training (``None``: full batch): every step's gradient is the
+    unbiased estimate on the next batch of a :class:`~theorycheck.sim.problems.BatchSampler`
+    seeded with ``batch_seed`` (all runs see the same batches); the recorded losses are always
+    those of the full training set.
+
+    ``class_loss_at``: steps at which to keep per-class losses (default: every step if
+    ``(T+1) R c <= 2e7`` numbers, else 200 log-spaced steps). ``accuracy_at``: steps at which
+    to record per-class accuracy (``traj.class_acc``; none by default). ``snapshot_at``: steps
+    at which to copy the parameters (to the CPU). ``tf32``: TF32 matrix products on CUDA
+    (``None``: :func:`tf32_enabled`, off unless ``THEORYCHECK_TF32=1``). ``fast``: the
+    optimizers' in-place rules (``False``: their pure updates; the same iterates up to
+    round-off). ``progress``: show a progress bar with the loss of run 0 (``None``: only on a
+    terminal). ``stop(t, loss[:t+1], group_loss[:t+1]) -> bool``, called every ``stop_every``
+    steps, ends the run early (the trajectory then stops at that step; per-class losses are
+    kept at the final step).
     """
+    from theorycheck.sim.problems import BatchSampler
+
     runs = _as_runs(runs)
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
         raise ValueError(f"steps: must be an integer >= 0, got {steps!r}")
@@ -208,13 +286,23 @@ def simulate(problem: Problem, runs: Iterable, steps: int, *, snapshot_at: Itera
             cls_steps = np.unique(np.round(np.geomspace(1, T + 1, 200) - 1).astype(int)) if T else np.array([0])
             cls_steps = np.union1d(cls_steps, [0, T])
     else:
-        cls_steps = np.unique(np.asarray(list(class_loss_at), dtype=int))
-        if cls_steps.size and (cls_steps.min() < 0 or cls_steps.max() > T):
-            raise ValueError(f"class_loss_at: steps must lie in [0, {T}]")
+        cls_steps = _steps_arg(class_loss_at, T, "class_loss_at")
+    acc_steps = _steps_arg(accuracy_at, T, "accuracy_at")
+    if not isinstance(fast, bool):
+        raise ValueError(f"fast: must be True (in-place rules) or False (pure updates), got {fast!r}")
+    if tf32 is None:
+        tf32 = tf32_enabled()
+    if not isinstance(tf32, bool):
+        raise ValueError(f"tf32: must be True, False or None, got {tf32!r}")
+    sampler = None
+    if batch_size is not None:
+        if not hasattr(problem, "n"):
+            problem.batch_grad(problem.init_params(1), torch.zeros(1, dtype=torch.int64))  # raises a clear error
+        sampler = BatchSampler(problem.n, batch_size, batch_seed)
     dev, dt = problem.device, problem.dtype
 
     if init is None:
-        params = problem.init_params(R)  # fresh tensors owned by this run
+        params = problem.init_params(R, init=start, seed=start_seed)  # fresh tensors owned by this run
     else:
         try:
             r0 = problem.check_params(init)
@@ -247,21 +335,24 @@ def simulate(problem: Problem, runs: Iterable, steps: int, *, snapshot_at: Itera
     cls_mask = np.zeros(T + 1, dtype=bool)
     cls_mask[cls_steps] = True
     cls_buf = torch.empty((int(cls_mask.sum()), R, c), device=dev, dtype=dt)
+    acc_mask = np.zeros(T + 1, dtype=bool)
+    acc_mask[acc_steps] = True
+    acc_buf = torch.empty((int(acc_mask.sum()), R, c), device=dev, dtype=dt)
     snaps: dict[int, dict] = {}
     snap_set = set(snap)
     bar = ProgressBar(T, label or problem.name, enabled=progress)
 
-    # CPU threads: small problems always run on one thread (threading tiny kernels costs more
-    # than it saves); others on cpu_threads() (default 1, see there)
+    # CPU threads: cpu_threads() (THEORYCHECK_THREADS, default 1), whatever the problem size
     threads = torch.get_num_threads()
-    want = 1 if R * problem.n_params < SMALL_PROBLEM else cpu_threads()
+    want = cpu_threads()
     switch = dev.type == "cpu" and want != threads
     if switch:
         torch.set_num_threads(want)
     t0 = time.perf_counter()
     try:
-        params, T_end = _loop(problem, params, slices, lr, T, Mg, loss_buf, group_buf, cls_mask, cls_buf, snap_set, snaps, bar,
-                              stop, stop_every)
+        with tf32_mode(tf32):
+            params, T_end = _loop(problem, params, slices, lr, T, Mg, loss_buf, group_buf, cls_mask, cls_buf, acc_mask,
+                                  acc_buf, snap_set, snaps, bar, stop, stop_every, sampler, fast)
     finally:
         if switch:
             torch.set_num_threads(threads)
@@ -272,6 +363,8 @@ def simulate(problem: Problem, runs: Iterable, steps: int, *, snapshot_at: Itera
         else:
             keep = int(cls_mask[: T_end + 1].sum())
             cls_buf, cls_steps = cls_buf[:keep], np.asarray(cls_steps)[:keep]
+        keep_a = int(acc_mask[: T_end + 1].sum())
+        acc_buf, acc_steps = acc_buf[:keep_a], acc_steps[:keep_a]
         loss_buf, group_buf, T = loss_buf[: T_end + 1], group_buf[: T_end + 1], T_end
     if dev.type == "cuda":
         torch.cuda.synchronize(dev)
@@ -291,7 +384,12 @@ def simulate(problem: Problem, runs: Iterable, steps: int, *, snapshot_at: Itera
         pi=np.asarray(problem.pi),
         groups=np.asarray(problem.groups),
         seconds=seconds,
-        info={**problem.describe(), "runs": R, "steps": T, "stopped_early": T_end < int(steps)},
+        acc_steps=np.asarray(acc_steps),
+        class_acc=acc_buf.cpu().numpy().astype(np.float64),
+        info={**problem.describe(), "runs": R, "steps": T, "stopped_early": T_end < int(steps),
+              "start": "given" if init is not None else start, "start_seed": None if init is not None else int(start_seed),
+              "batch_size": batch_size, "batch_seed": batch_seed if batch_size is not None else None, "tf32": tf32,
+              "threads": want if dev.type == "cpu" else None},
     )
 
 

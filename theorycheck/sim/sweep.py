@@ -1,20 +1,40 @@
 """Sweeps over optimizers x step sizes x seeds, and the step-size selection of K24 appendix A.4.
 
 One *task* is one seed: a picklable :class:`SweepTask` (a problem recipe, the list of
-``(optimizer, step)`` runs, the horizon) that builds its problem and runs every pair at once
-with :func:`~theorycheck.sim.run.simulate`. Tasks go through
-:func:`theorycheck.core.executor.get_executor` (``map(fn, items)``), so a cluster back-end can run
-the seeds in parallel and the answer does not depend on where they ran.
+``(optimizer, step)`` runs, the horizon, the start) that builds its problem and runs every pair
+at once with :func:`~theorycheck.sim.run.simulate`. The seed fixes both the data and the
+initialisation (``start="pytorch"`` draws ``nn.Linear``'s default with that seed). Tasks go
+through :func:`theorycheck.core.executor.get_executor` (``map(fn, items)``), so a cluster
+back-end can run the seeds in parallel and the answer does not depend on where they ran.
 
-Step-size selection (appendix A.4): a grid of powers of 10, refined to half-powers around
-the best; the step chosen minimises the *worst over seeds* final training loss. A run that
-diverged (non-finite loss) scores ``+inf``. A.4 adds: if the chosen run is unstable (its loss
-exceeds the initial loss at some step), take the next smaller step (``stable=True``).
+Problems are built once per process and recipe (:func:`build_problem`, an LRU cache bounded
+by ``THEORYCHECK_PROBLEM_CACHE_MB``, default 4096 MB of data), so the rounds of one step-size
+selection do not regenerate the data.
+
+Step-size selection, two rules (:func:`select_steps`, ``rule=``):
+
+``"paper"`` -- appendix A.4 as printed: the grid ``10^-6, 10^-5, ..., 10^1`` (:data:`PAPER_GRID`),
+then the half-powers ``best * 10^(+-1/2)`` around the best; the step minimises the maximum over
+the seeds of the final training loss; "for [unstable] runs [whose training loss reaches values
+worse than at initialization] we use the next smaller step-size": the next smaller step of the
+evaluated grid, taken once, whatever its own behaviour. The paper does not say how a diverging
+run (non-finite loss) scores: here its final loss counts as ``+inf``, so it is never chosen while
+a finite run exists, and it is unstable.
+
+``"extended"`` -- this package's variant for short budgets: the starting grid (one per optimizer)
+is extended by powers of 10 while the best step sits at an end (at most ``extend`` times), so the
+optimum is bracketed; the stability fallback takes the largest smaller step that is itself stable
+and finite.
+
+A run is *unstable* when its loss exceeds the initial loss by more than
+:data:`~theorycheck.core.tolerances.SIM_UNSTABLE_REL` at some step, for some seed.
 """
 
 from __future__ import annotations
 
 import math
+import os
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -22,33 +42,86 @@ import numpy as np
 
 from theorycheck.core.executor import get_executor
 from theorycheck.core.tolerances import SIM_UNSTABLE_REL
-from theorycheck.core.validation import check_step
-from theorycheck.sim.problems import ProblemSpec
+from theorycheck.core.validation import check_choice, check_step
+from theorycheck.sim.problems import INITS, ProblemSpec
 
 #: The sparse grid of appendix A.4: 1e-6, 1e-5, ..., 1e1.
 PAPER_GRID = tuple(10.0 ** k for k in range(-6, 2))
 
+RULES = ("paper", "extended")
+
+_PROBLEMS: "OrderedDict[str, object]" = OrderedDict()
+
+
+def _spec_key(spec: ProblemSpec) -> str:
+    return repr((spec.kind, sorted((k, repr(v)) for k, v in spec.kwargs.items()), spec.device, spec.dtype))
+
+
+def _problem_bytes(p) -> int:
+    X = getattr(p, "X", None)
+    return int(X.numel() * X.element_size()) if X is not None else 0
+
+
+def cache_budget_bytes() -> int:
+    """``$THEORYCHECK_PROBLEM_CACHE_MB`` (default 4096) in bytes: the most data kept by
+    :func:`build_problem` (the most recent problem is always kept)."""
+    v = os.environ.get("THEORYCHECK_PROBLEM_CACHE_MB", "4096")
+    try:
+        mb = float(v)
+    except ValueError:
+        raise ValueError(f"THEORYCHECK_PROBLEM_CACHE_MB: must be a number of megabytes >= 0, got {v!r}") from None
+    if not math.isfinite(mb) or mb < 0:
+        raise ValueError(f"THEORYCHECK_PROBLEM_CACHE_MB: must be a number of megabytes >= 0, got {v!r}")
+    return int(mb * 2**20)
+
+
+def build_problem(spec: ProblemSpec):
+    """``spec.build()``, cached per process by the whole recipe (kind, every keyword including
+    the seed, device, dtype). Problems are read-only during simulations, so sharing is safe."""
+    if not isinstance(spec, ProblemSpec):
+        raise ValueError(f"spec: must be a ProblemSpec, got {type(spec).__name__}")
+    key = _spec_key(spec)
+    if key in _PROBLEMS:
+        _PROBLEMS.move_to_end(key)
+        return _PROBLEMS[key]
+    budget = cache_budget_bytes()
+    p = spec.build()
+    _PROBLEMS[key] = p
+    while len(_PROBLEMS) > 1 and sum(_problem_bytes(q) for q in _PROBLEMS.values()) > budget:
+        _PROBLEMS.popitem(last=False)
+    return p
+
+
+def clear_problem_cache() -> None:
+    """Forget every cached problem."""
+    _PROBLEMS.clear()
+
 
 @dataclass(frozen=True)
 class SweepTask:
-    """One seed of a sweep (picklable)."""
+    """One seed of a sweep (picklable). ``seed`` fixes the data and the start."""
 
     spec: ProblemSpec
     runs: tuple  # ((optimizer name or (family, kwargs)), step), ...
     steps: int
     seed: int = 0
     keep_curves: bool = False
+    start: str = "zero"
+
+    def __post_init__(self):
+        check_choice(self.start, "start", INITS)
 
 
 def run_task(task: SweepTask) -> dict:
-    """Build the problem for ``task.seed`` and run all pairs; returns final losses ``(R,)``,
-    the max loss over the run ``(R,)``, the initial loss, and (if asked) the loss and group
-    curves."""
+    """Build (or reuse) the problem for ``task.seed`` and run all pairs from ``task.start``;
+    returns final losses ``(R,)``, the max loss over the run ``(R,)`` (``inf`` if a loss was
+    not finite), the initial loss, and (if asked) the loss and group curves."""
     from theorycheck.sim.run import simulate
 
-    problem = task.spec.with_seed(task.seed).build()
-    traj = simulate(problem, list(task.runs), task.steps, class_loss_at=[task.steps], progress=False)
-    out = {"final": traj.loss[-1], "max": np.nanmax(np.where(np.isfinite(traj.loss), traj.loss, np.inf), axis=0),
+    problem = build_problem(task.spec.with_seed(task.seed))
+    traj = simulate(problem, list(task.runs), task.steps, class_loss_at=[task.steps], progress=False,
+                    start=task.start, start_seed=task.seed)
+    out = {"final": traj.loss[-1], "max": np.max(np.where(np.isfinite(traj.loss), traj.loss, np.inf), axis=0),
            "initial": traj.loss[0], "seconds": traj.seconds, "labels": traj.labels,
            "final_group": traj.group_loss[-1], "final_class": traj.class_loss[-1]}
     if task.keep_curves:
@@ -74,22 +147,23 @@ class SweepResult:
 
 
 def sweep(spec: ProblemSpec, optimizers: Iterable, steps_grid: Iterable[float], seeds: Iterable[int], steps: int,
-          *, executor=None, keep_curves: bool = False) -> SweepResult:
+          *, executor=None, keep_curves: bool = False, start: str = "zero") -> SweepResult:
     """Every optimizer x every step size of ``steps_grid``, for every seed (one task per seed)."""
     grid = [check_step(s, "steps_grid") for s in steps_grid]
     if not grid:
         raise ValueError("steps_grid: need at least one step size")
     opts = list(optimizers)
     runs = tuple((o, s) for o in opts for s in grid)
-    return sweep_runs(spec, runs, seeds, steps, executor=executor, keep_curves=keep_curves)
+    return sweep_runs(spec, runs, seeds, steps, executor=executor, keep_curves=keep_curves, start=start)
 
 
-def sweep_runs(spec: ProblemSpec, runs, seeds, steps: int, *, executor=None, keep_curves=False) -> SweepResult:
+def sweep_runs(spec: ProblemSpec, runs, seeds, steps: int, *, executor=None, keep_curves=False,
+               start: str = "zero") -> SweepResult:
     """Like :func:`sweep` with an explicit list of ``(optimizer, step)`` runs."""
     seeds = [int(s) for s in seeds]
     if not seeds:
         raise ValueError("seeds: need at least one seed")
-    tasks = [SweepTask(spec, tuple(runs), int(steps), s, keep_curves) for s in seeds]
+    tasks = [SweepTask(spec, tuple(runs), int(steps), s, keep_curves, start) for s in seeds]
     outs = get_executor(executor).map(run_task, tasks)
     return SweepResult(list(runs), seeds, np.stack([o["final"] for o in outs]), np.stack([o["max"] for o in outs]),
                        np.stack([o["initial"] for o in outs]), outs)
@@ -101,44 +175,55 @@ def _key(o):
 
 def select_steps(spec: ProblemSpec, optimizers: Iterable, seeds: Iterable[int], steps: int, *,
                  grid=PAPER_GRID, refine: bool = True, extend: int = 3, stable: bool = True,
-                 executor=None) -> dict:
-    """Step-size selection of K24 appendix A.4 for every optimizer at once.
+                 rule: str = "extended", start: str = "zero", executor=None) -> dict:
+    """Step-size selection of K24 appendix A.4 for every optimizer at once (see the module
+    docstring for the two ``rule``\\ s; ``rule="paper"`` ignores ``grid`` and ``extend``).
 
-    1. run ``grid`` (powers of 10; one list for all, or a dict optimizer -> list) for every
-       optimizer and seed, all optimizers at once; score = worst-over-seeds final loss;
-    2. while the best step is at an end of the grid (at most ``extend`` times), add the next
-       power of 10 beyond it, so the optimum is bracketed;
+    1. run the grid (one list for all, or a dict optimizer -> list) for every optimizer and
+       seed; score = worst-over-seeds final loss (``+inf`` if not finite);
+    2. ``"extended"`` only: while the best step is at an end of the grid (at most ``extend``
+       times), add the next power of 10 beyond it;
     3. if ``refine``, add the half-powers ``best * 10^(+-1/2)``;
-    4. pick the smallest score; if ``stable`` and that run's loss went above its initial
-       loss at some step, take the next smaller step that stayed below it.
+    4. pick the smallest score; if ``stable`` and that run was unstable, apply the rule's
+       fallback to a smaller step.
+
+    Runs are independent, so an optimizer's selection depends on the other optimizers of the
+    call only through the round-off of the batched products (the BLAS blocking changes with the
+    number of runs); select one optimizer per call for results that are bitwise independent of
+    what else was selected (``theorycheck.claims.k24.empirical`` does).
 
     Returns ``{optimizer: {"step": chosen, "score": worst final loss, "table": {step: score},
-    "unstable": [...], "best_score_step": ..., "curves": seed-0 loss and group-loss curves of the
-    chosen step}}``.
+    "unstable": [...], "best_score_step": ..., "rule": ..., "fallback": what the stability rule
+    did, "curves": {seed: loss and group-loss curves and final per-class losses} of the chosen
+    step, "best_curves": the same for the best-score step}}``.
     """
+    check_choice(rule, "rule", RULES)
+    check_choice(start, "start", INITS)
     opts = list(optimizers)
     seeds = list(seeds)
     table: dict = {_key(o): {} for o in opts}
     unstable: dict = {_key(o): {} for o in opts}
-
     curves: dict = {_key(o): {} for o in opts}
 
     def run(pairs):
         if not pairs:
             return
-        res = sweep_runs(spec, tuple(pairs), seeds, steps, executor=executor, keep_curves=True)
+        res = sweep_runs(spec, tuple(pairs), seeds, steps, executor=executor, keep_curves=True, start=start)
         worst = res.worst()
         rose = (res.max_loss > res.initial * (1 + SIM_UNSTABLE_REL)).any(axis=0)
-        o0 = res.outputs[0]
         for i, ((o, s), w, u) in enumerate(zip(pairs, worst, rose)):
             table[_key(o)][s] = float(w)
             unstable[_key(o)][s] = bool(u)
-            curves[_key(o)][s] = {"seed": seeds[0], "loss": o0["loss"][:, i], "group_loss": o0["group_loss"][:, i],
-                                  "final_class": o0["final_class"][i]}
+            curves[_key(o)][s] = {sd: {"loss": out["loss"][:, i], "group_loss": out["group_loss"][:, i],
+                                       "final_class": out["final_class"][i]} for sd, out in zip(seeds, res.outputs)}
 
-    grids = {_key(o): sorted(check_step(g, "grid") for g in (grid[_key(o)] if isinstance(grid, dict) else grid)) for o in opts}
+    if rule == "paper":
+        grids = {_key(o): list(PAPER_GRID) for o in opts}
+    else:
+        grids = {_key(o): sorted(check_step(g, "grid") for g in (grid[_key(o)] if isinstance(grid, dict) else grid))
+                 for o in opts}
     run([(o, s) for o in opts for s in grids[_key(o)]])
-    if extend:
+    if extend and rule == "extended":
         for _ in range(int(extend)):
             pairs = []
             for o in opts:
@@ -165,11 +250,24 @@ def select_steps(spec: ProblemSpec, optimizers: Iterable, seeds: Iterable[int], 
     for o in opts:
         t, u = table[_key(o)], unstable[_key(o)]
         best = min(t, key=lambda s: t[s])
-        chosen = best
-        if stable and u[best]:
-            smaller = [s for s in sorted(t, reverse=True) if s < best and not u[s] and math.isfinite(t[s])]
-            if smaller:
-                chosen = smaller[0]
+        chosen, fallback = best, "none: the best step was stable"
+        if not math.isfinite(t[best]):
+            fallback = "none: every step diverged"
+        elif stable and u[best]:
+            smaller = sorted((s for s in t if s < best), reverse=True)
+            if rule == "paper":
+                if smaller:
+                    chosen, fallback = smaller[0], "unstable best step: took the next smaller step (A.4)"
+                else:
+                    fallback = "unstable best step, but no smaller step was evaluated: kept it"
+            else:
+                ok = [s for s in smaller if not u[s] and math.isfinite(t[s])]
+                if ok:
+                    chosen, fallback = ok[0], "unstable best step: took the largest smaller stable step"
+                else:
+                    fallback = "unstable best step and no smaller stable step: kept it"
         out[_key(o)] = {"step": chosen, "score": t[chosen], "best_score_step": best, "curves": curves[_key(o)][chosen],
+                        "best_curves": curves[_key(o)][best],
+                        "rule": rule, "fallback": fallback, "seeds": list(seeds), "start": start,
                         "table": {f"{s:.3g}": t[s] for s in sorted(t)}, "unstable": sorted(f"{s:.3g}" for s in t if u[s])}
     return out
