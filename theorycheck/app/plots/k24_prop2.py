@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from theorycheck.app.plots import agg_pyplot, plotter
+from theorycheck.app.plots import agg_pyplot, plotter, save
 
 
 @plotter("k24_prop2", "K24 Prop. 2: ratio of gradient norm to (1/p)-scaled Hessian trace -> 1 as c grows (fixed p), not for p -> 0")
@@ -37,7 +37,4 @@ def plot_prop2(out_dir: Path, profile: str) -> list[Path]:
     ax.set_title("K24 Prop. 2: ||grad_k|| / ((1/p) (||xbar^k|| / Tr Hbar^k) Tr hess_k), Assumption-1 data", fontsize=8)
     ax.legend(fontsize=6, ncol=2)
     fig.tight_layout()
-    path = Path(out_dir) / "k24_prop2_ratio.png"
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return [path]
+    return [save(fig, out_dir, "k24_prop2_ratio.png", profile)]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from theorycheck.app.plots import agg_pyplot, plotter
+from theorycheck.app.plots import agg_pyplot, plotter, save
 
 
 def _group_panels(plt, traj, names, title):
@@ -53,10 +53,7 @@ def plot_optimizers(out_dir: Path, profile: str) -> list:
     tr = K.trajectory(profile, K.FIG5_NAMES)
     m = K.config(profile)["m"]
     fig = _group_panels(plt, tr, K.FIG5_NAMES, f"Random Heavy-Tailed Labels, m={m}, c={tr.pi.size}: loss per frequency group")
-    f = out_dir / "optimizers_groups.png"
-    fig.savefig(f, dpi=90, bbox_inches="tight")
-    plt.close(fig)
-    files.append(f)
+    files.append(save(fig, out_dir, "optimizers_groups.png", profile))
 
     tr2 = K.trajectory(profile, ("GD",), inputs="normal0")
     tr3 = K.trajectory(profile, ("GD",), inputs="normal1")
@@ -68,10 +65,7 @@ def plot_optimizers(out_dir: Path, profile: str) -> list:
             ax.plot(trx.group_loss[:, 0, g], color=cmap(g / max(G - 1, 1)), lw=1)
         ax.set_title(f"GD, {lab} (K24 fig. 15)", fontsize=8)
         ax.set_xlabel("step", fontsize=7)
-    f = out_dir / "optimizers_inputs.png"
-    fig.savefig(f, dpi=90, bbox_inches="tight")
-    plt.close(fig)
-    files.append(f)
+    files.append(save(fig, out_dir, "optimizers_inputs.png", profile))
     return files
 
 
@@ -98,7 +92,4 @@ def plot_fig7(out_dir: Path, profile: str) -> list:
     axes[0].set_ylabel("||grad_{w_k} L||", fontsize=7)
     fig.colorbar(sc, ax=axes.tolist(), label="log10 pi_k")
     fig.suptitle(f"Adam on heavy-tailed labels (m={cfg['m']}): per-class blocks, correct diagonal p(1-p)||x||^2", fontsize=9)
-    f = out_dir / "fig7_grad_vs_hessian.png"
-    fig.savefig(f, dpi=90, bbox_inches="tight")
-    plt.close(fig)
-    return [f]
+    return [save(fig, out_dir, "fig7_grad_vs_hessian.png", profile)]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from theorycheck.app.plots import agg_pyplot, plotter
+from theorycheck.app.plots import agg_pyplot, plotter, save
 
 
 def _data(m, inputs="uniform"):
@@ -57,10 +57,7 @@ def plot_smoothness(out: Path, profile: str) -> list:
     axes[0].set_ylabel("constant")
     axes[0].legend(fontsize=7)
     fig.tight_layout()
-    f = out / "smoothness_along_path.png"
-    fig.savefig(f, dpi=100)
-    plt.close(fig)
-    return [f]
+    return [save(fig, out, "smoothness_along_path.png", profile)]
 
 
 @plotter("fig8_blocks", "K24 figure 8 analogue: |Hessian| on 40 classes x 40 dims and |block traces| along Adam's path")
@@ -91,10 +88,7 @@ def plot_fig8(out: Path, profile: str) -> list:
     fig.colorbar(im1, ax=axes[1, :].tolist(), shrink=0.8)
     fig.suptitle(f"Adam on Random Heavy-Tailed Labels, m={res['m']}, c={res['c']}: 40 classes (log-uniform) x 40 dims",
                  fontsize=9)
-    f = out / "fig8_hessian_blocks.png"
-    fig.savefig(f, dpi=80)
-    plt.close(fig)
-    return [f]
+    return [save(fig, out, "fig8_hessian_blocks.png", profile, dpi=80)]
 
 
 @plotter("fig7_trace_diag", "gradient norm vs Hessian block trace: correct diagonal (x^2) vs released script (x)")
@@ -127,7 +121,4 @@ def plot_fig7_trace(out: Path, profile: str) -> list:
             ax.set_xlabel("Tr(H_kk)")
             ax.set_ylabel("||grad_{w_k} L||")
     fig.colorbar(sc, ax=axes.ravel().tolist(), label="log10 class frequency")
-    f = out / "fig7_trace_diag.png"
-    fig.savefig(f, dpi=90)
-    plt.close(fig)
-    return [f]
+    return [save(fig, out, "fig7_trace_diag.png", profile, dpi=90)]

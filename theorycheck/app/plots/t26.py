@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from theorycheck.app.plots import agg_pyplot, plotter
+from theorycheck.app.plots import agg_pyplot, plotter, save
 
 
 @plotter("t26", "T26: SignSGD vs SGD on the deterministic and sparse-noise experiments; gap vs d")
@@ -54,7 +54,4 @@ def plot_t26(out_dir: Path, profile: str) -> list:
     axes[2].set_title("T26.complexity: stiff quadratic, eps = 0.2")
     axes[2].legend(fontsize=7)
     fig.tight_layout()
-    path = Path(out_dir) / "t26_signsgd_vs_sgd.png"
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return [path]
+    return [save(fig, out_dir, "t26_signsgd_vs_sgd.png", profile)]

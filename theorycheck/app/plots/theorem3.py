@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from theorycheck.app.plots import agg_pyplot, plotter
+from theorycheck.app.plots import agg_pyplot, plotter, save
 
 
 @plotter("theorem3", "K24 Theorem 3: per-class loss under gradient flow vs sign flow (c = 1000, Zipf pi), and the pi t collapse")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from theorycheck.app.plots import agg_pyplot, plotter
+from theorycheck.app.plots import agg_pyplot, plotter, save
 
 _STYLE = {"gd": ("GD", "tab:blue", "o"), "adasgd": ("AdaSGD", "tab:green", "s"),
           "adam": ("Adam b1=0", "tab:red", "^"), "adam_b0.9": ("Adam b1=0.9", "tab:orange", "v")}
@@ -78,7 +78,4 @@ def plot_x24(out_dir: Path, profile: str = "quick") -> list[Path]:
     a.set_title(f"X24.blockwise: diag(permuted i^-2), Spearman {rho_b:.2f}")
     a.legend(fontsize=8)
     fig.tight_layout()
-    path = Path(out_dir) / "x24.png"
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return [path]
+    return [save(fig, out_dir, "x24.png", profile)]

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import numpy as np
 
-from theorycheck.app.plots import agg_pyplot, plotter
+from theorycheck.app.plots import agg_pyplot, plotter, save
 
 
 @plotter("y25", "Y25: suboptimality of sign descent vs normalized GD (NSD-WD) with thm21's bounds; V_d vs d")
 def plot_y25(out_dir: Path, profile: str) -> list:
-    from theorycheck.claims.y25.unigram.unigram import exp_runs
+    from theorycheck.claims.y25.theorem21 import exp_runs
     from theorycheck.models import unigram as u
 
     plt = agg_pyplot()
@@ -36,7 +36,4 @@ def plot_y25(out_dir: Path, profile: str) -> list:
     axes[2].set_title("Y25.lemma33: V_d increases to 1")
     axes[2].legend(fontsize=7)
     fig.tight_layout()
-    path = Path(out_dir) / "y25_nsd_wd.png"
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return [path]
+    return [save(fig, out_dir, "y25_nsd_wd.png", profile)]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from theorycheck.app.plots import agg_pyplot, plotter
+from theorycheck.app.plots import agg_pyplot, plotter, save
 
 _COL = {"sgd": "tab:blue", "signsgd": "tab:red", "signum": "tab:orange", "lion": "tab:green", "muon": "tab:purple"}
 
@@ -69,7 +69,4 @@ def plot_y26(out_dir: Path, profile: str = "quick") -> list[Path]:
     a.set_title("Y26.noise: least squares, t(3) data (noise index 1.5)")
     a.legend(fontsize=8)
     fig.tight_layout()
-    path = Path(out_dir) / "y26.png"
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return [path]
+    return [save(fig, out_dir, "y26.png", profile)]
