@@ -172,7 +172,7 @@ def _executor(args):
         stack.callback(ex.close)
         try:
             ex.client  # connect now: a wrong address is a user error, before any check runs
-        except (OSError, TimeoutError) as e:
+        except (OSError, TimeoutError, ValueError) as e:
             raise UserError(f"scheduler: cannot reach the Dask scheduler at {args.scheduler!r} ({e})") from None
         print(f"theorycheck: simulation sweeps run on Dask ({where})", file=sys.stderr)
         stack.enter_context(default_executor(ex))

@@ -162,6 +162,13 @@ def source_closure(path: str | Path, modname: str) -> list[Path]:
     root = user_root(start, modname)
     seen: dict[Path, str] = {start: modname}
     todo = [(start, modname)]
+    if root is not None and root.top is not None:  # a plug-in's packages on the way run on import
+        parts = modname.split(".")
+        for i in range(1, len(parts)):
+            f = _module_file(".".join(parts[:i]), root)
+            if f is not None and f not in seen:
+                seen[f] = ".".join(parts[:i])
+                todo.append((f, ".".join(parts[:i])))
     while todo:
         p, name = todo.pop()
         here = None if (name == "theorycheck" or name.startswith("theorycheck.")) else root
