@@ -52,9 +52,10 @@ def plot_smoothness(out: Path, profile: str) -> list:
         ax.plot(t, r["lambda_max"], "v--", label=r"$\lambda_{\max}$")
         ax.set_xscale("log")
         ax.set_yscale("log")
-        ax.set_xlabel("step + 1")
-        ax.set_title(f"{opt.upper()} (lr={lr:.3g}), m={m}, c={c}, P={pb.P}")
-    axes[0].set_ylabel("constant")
+        ax.set_xlabel("step + 1 (log)")
+        ax.grid(True, which="major", alpha=0.25)
+        ax.set_title(f"{name} (step {lr:.3g}), m = {m}, c = {c}, P = {pb.P} parameters", fontsize=10)
+    axes[0].set_ylabel("smoothness constant (log)")
     axes[0].legend(fontsize=7)
     fig.tight_layout()
     return [save(fig, out, "smoothness_along_path.png", profile)]
@@ -115,10 +116,11 @@ def plot_fig7_trace(out: Path, profile: str) -> list:
             else:
                 ax.set_xscale("symlog", linthresh=1e-4)
                 ax.axvline(0, color="r", lw=0.8)
-            label = "correct: p(1-p)||x||^2" if variant == "correct" else "released script: p(1-p) sum_a x_a"
+            label = (r"correct: $p(1-p)\,\|x\|^2$" if variant == "correct"
+                     else r"released script: $p(1-p)\sum_a x_a$")
             neg = int((tr < 0).sum())
-            ax.set_title(f"{inputs} inputs, Adam step 100\n{label}" + (f" ({neg} negative)" if neg else ""), fontsize=8)
-            ax.set_xlabel("Tr(H_kk)")
-            ax.set_ylabel("||grad_{w_k} L||")
-    fig.colorbar(sc, ax=axes.ravel().tolist(), label="log10 class frequency")
+            ax.set_title(f"{inputs} inputs, Adam step 100\n{label}" + (f" ({neg} negative)" if neg else ""), fontsize=9)
+            ax.set_xlabel(r"$\mathrm{Tr}(H_{kk})$")
+            ax.set_ylabel(r"$\|\nabla_{w_k} L\|$")
+    fig.colorbar(sc, ax=axes.ravel().tolist(), label=r"$\log_{10}$ class frequency $\pi_k$")
     return [save(fig, out, "fig7_trace_diag.png", profile, dpi=90)]
