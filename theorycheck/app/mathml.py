@@ -92,11 +92,15 @@ GREEK = {
     "theta": "θ", "kappa": "κ", "lambda": "λ", "lam": "λ", "mu": "μ", "nu": "ν", "xi": "ξ", "pi": "π", "rho": "ρ",
     "sigma": "σ", "tau": "τ", "phi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω", "Gamma": "Γ", "Delta": "Δ",
     "Lambda": "Λ", "Sigma": "Σ", "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω", "Pi": "Π", "Xi": "Ξ", "Theta": "Θ",
-    "ell": "ℓ", "inf": "∞", "infty": "∞", "infinity": "∞", "nabla": "∇", "grad": "∇",
+    "ell": "ℓ", "oo": "∞", "inf": "∞", "infty": "∞", "infinity": "∞", "nabla": "∇", "grad": "∇",
 }
 #: Words of two or more letters that count as math on their own (other words are prose).
 MATH_WORDS = set(GREEK) | {"log", "ln", "exp", "sqrt", "sin", "cos", "max", "min", "sup", "argmin", "argmax", "Tr",
                            "tr", "Var", "Cov", "softmax", "msign", "diag", "Diag", "Theta", "lim", "erf", "erfc"}
+
+#: Names after which a thin space separates the argument (log c, not logc).
+_FUNCS = {"log", "ln", "exp", "sin", "cos", "tan", "max", "min", "sup", "Tr", "tr", "Var", "Cov", "diag", "Diag",
+          "lim", "argmin", "argmax", "det", "sign"}
 
 _OPS = {"<=": "≤", ">=": "≥", "!=": "≠", "->": "→", "=>": "⇒", "<-": "←", "~": "∼", "+-": "±", "*": "·",
         "...": "…", "<<": "≪", ">>": "≫", "==": "=", "~=": "≃", "-": "−"}
@@ -203,9 +207,12 @@ class _Parser:
         if kind == "num":
             return _Node(_num(val))
         if kind == "ident":
-            if val == "sqrt" and self.peek()[0] == "open":
+            nk, nv = self.peek()
+            if val == "sqrt" and nk in ("open", "ident", "num"):  # sqrt(x), sqrt c
                 arg = self.atom()
                 return _Node(f"<msqrt>{arg.inner if arg.inner is not None else arg.html}</msqrt>")
+            if val in _FUNCS and nk in ("ident", "num"):  # log c: a thin space after the name
+                return _Node(_ident(val) + '<mspace width="0.17em"></mspace>')
             return _Node(_ident(val))
         if kind == "op":
             sym = _OPS.get(val, val)
@@ -291,7 +298,7 @@ def _is_math(word: str, nxt: str | None) -> bool:
         return True
     if bare[:1] in "-+" and len(bare) > 1:  # -t, +1
         return _is_math(bare[1:], nxt)
-    if re.fullmatch(r"x\d+(\.\d+)?", bare):  # "x1.02": times 1.02
+    if re.fullmatch(r"x\d+(\.\d+)?", bare) or bare.endswith(("'s", "’s")):  # "x1.02" (times), "Lemma 6's"
         return False
     if re.fullmatch(r"[A-Za-z]+", bare):
         if len(bare) == 1:
