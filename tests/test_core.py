@@ -225,11 +225,21 @@ def test_verify_v_only_prints_the_rerun_command_and_a_short_summary(tmp_path):
 def test_table_fits_the_terminal_width():
     import os
 
-    for cols in (80, 120, 200):
-        p = subprocess.run([sys.executable, "-m", "theorycheck", "verify", "--only", "K24.sec31", "K24.eq4"],
-                           capture_output=True, text=True, env={**os.environ, "COLUMNS": str(cols)})
-        table = p.stdout.split("\n\n")[0].splitlines()
-        assert max(len(line) for line in table) <= cols, (cols, table)
+    from theorycheck.core import runner
+    from theorycheck.core.registry import Claim, Outcome
+
+    long = "a finding " * 30
+    rows = [Outcome(Claim(f"ZZW.claim{i}", "s", "t", None, provenance="seed-fulltext"),
+                    Result(Verdict.HOLDS, long, "symbolic+numeric"), 1.0) for i in range(3)]
+    for cols in (40, 60, 80, 120, 200):
+        lines = runner.format_table(rows, cols).splitlines()
+        assert max(len(line) for line in lines) <= max(cols, 62), (cols, lines)  # 20 characters of finding at least
+        assert all("ZZW.claim" in line for line in lines[2:])
+    assert "provenance" not in runner.format_table(rows, 60) and "strength" in runner.format_table(rows, 80)
+    p = subprocess.run([sys.executable, "-m", "theorycheck", "verify", "--only", "K24.sec31"],
+                       capture_output=True, text=True, env={**os.environ, "COLUMNS": "90"})
+    table = p.stdout.split("\n\n")[0].splitlines()
+    assert max(len(line) for line in table) <= 90, table
 
 
 @pytest.mark.parametrize("args,words", [

@@ -43,7 +43,9 @@ class FigureSpec:
 
 #: file name -> what it is. ``profile`` is the profile the committed copy in figures/ was made with
 #: (``theorycheck plot NAME --out figures --profile PROFILE``); a test checks each committed PNG's
-#: metadata against this table.
+#: metadata against this table. The full profile where it runs in minutes on a 2-core CPU; quick for
+#: the K24 simulator figures (the full problem, c = 2047 and d = 24576, needs a GPU) and for y26
+#: (about 25 minutes on 2 cores).
 FIGURES: dict[str, FigureSpec] = {
     "theorem3_loss_curves.png": FigureSpec(
         "theorem3", ("K24.thm3", "K24.lemma7"), "full",
@@ -53,13 +55,13 @@ FIGURES: dict[str, FigureSpec] = {
         "theorem3", ("K24.thm3", "K24.lemma6"), "full",
         "Gradient-flow curves of all classes collapse against pi_k t, with the asymptote and Lemma 6's threshold."),
     "optimizers_groups.png": FigureSpec(
-        "optimizers", ("K24.fig4", "K24.fig5"), "full",
+        "optimizers", ("K24.fig4", "K24.fig5"), "quick",
         "Loss per frequency group for each optimizer at its A.4-selected step (K24 figures 4/19)."),
     "optimizers_inputs.png": FigureSpec(
-        "optimizers", ("K24.C1",), "full",
+        "optimizers", ("K24.C1",), "quick",
         "GD per frequency group with N(1,1) and N(0,1) inputs (K24 figure 15)."),
     "fig7_grad_vs_hessian.png": FigureSpec(
-        "fig7", ("K24.fig7",), "full",
+        "fig7", ("K24.fig7",), "quick",
         "Gradient norm vs Hessian trace of the blocks w_k along Adam's path, coloured by class frequency."),
     "fig7_trace_diag.png": FigureSpec(
         "fig7_trace_diag", ("K24.fig7", "EXT.smoothness.trace_diag"), "full",
@@ -83,7 +85,7 @@ FIGURES: dict[str, FigureSpec] = {
         "y25", ("Y25.thm21", "Y25.exp", "Y25.lemma33"), "full",
         "Suboptimality of sign descent and normalized GD (NSD-WD) with Theorem 2.1's bounds; V_d against d."),
     "y26.png": FigureSpec(
-        "y26", ("Y26.convergence", "Y26.tail_index", "Y26.noise"), "full",
+        "y26", ("Y26.convergence", "Y26.tail_index", "Y26.noise"), "quick",
         "Suboptimality and divergence vs tail index, tail-index estimators, and the noise condition."),
 }
 
