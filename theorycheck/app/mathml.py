@@ -92,7 +92,7 @@ GREEK = {
     "theta": "θ", "kappa": "κ", "lambda": "λ", "lam": "λ", "mu": "μ", "nu": "ν", "xi": "ξ", "pi": "π", "rho": "ρ",
     "sigma": "σ", "tau": "τ", "phi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω", "Gamma": "Γ", "Delta": "Δ",
     "Lambda": "Λ", "Sigma": "Σ", "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω", "Pi": "Π", "Xi": "Ξ", "Theta": "Θ",
-    "ell": "ℓ", "oo": "∞", "inf": "∞", "infty": "∞", "infinity": "∞", "nabla": "∇", "grad": "∇",
+    "ell": "ℓ", "oo": "∞", "inf": "∞", "infty": "∞", "infinity": "∞", "nabla": "∇", "grad": "∇", "hess": "∇²",
 }
 #: Words of two or more letters that count as math on their own (other words are prose).
 MATH_WORDS = set(GREEK) | {"log", "ln", "exp", "sqrt", "sin", "cos", "max", "min", "sup", "argmin", "argmax", "Tr",
@@ -225,7 +225,10 @@ class _Parser:
             nodes.append(_Node(f"<mo>{_esc(kind)}</mo>", atom=False))
             return
         k, v = self.t[self.i]
-        if v in ("-", "+") and self.i + 1 < len(self.t):  # e^-2t, x^+
+        if v in ("*", "**"):  # f^*, x_*: a star, not a product dot
+            self.i += 1
+            script = "<mo>∗</mo>"
+        elif v in ("-", "+") and self.i + 1 < len(self.t):  # e^-2t, x^+
             self.i += 1
             arg = self.atom()
             script = f"<mrow><mo>{'−' if v == '-' else '+'}</mo>{arg.html}</mrow>"
@@ -298,7 +301,7 @@ def _is_math(word: str, nxt: str | None) -> bool:
         return True
     if bare[:1] in "-+" and len(bare) > 1:  # -t, +1
         return _is_math(bare[1:], nxt)
-    if re.fullmatch(r"x\d+(\.\d+)?", bare) or bare.endswith(("'s", "’s")):  # "x1.02" (times), "Lemma 6's"
+    if re.fullmatch(r"x\d+(\.\d+)?|\d+(\.\d+)?x", bare) or bare.endswith(("'s", "’s")):  # x1.02, 5.77x, 6's
         return False
     if re.fullmatch(r"[A-Za-z]+", bare):
         if len(bare) == 1:
@@ -314,6 +317,8 @@ def _is_math(word: str, nxt: str | None) -> bool:
         # a long word inside: math only when it is a known name (softmax(Wx), Theta(1/c), xbar^k)
         if not (w in MATH_WORDS or w.endswith("bar")):
             return False
+    if re.search(r"[()\[\],]", bare) and re.search(r"[A-Za-z]", bare):
+        return True  # l(W, x, y), f(x): short names with brackets (long prose words were ruled out above)
     return bool(_HAS_MATH_CHAR.search(bare))
 
 

@@ -395,7 +395,8 @@ color:#333;margin-left:.3rem;font-weight:400}
 .v-holds{background:#2e7d32}.v-sharpened{background:#1565c0}.v-corrected{background:#ef6c00}.v-fails{background:#c62828}
 .v-inconclusive{background:#6d6d6d}.v-crash{background:#000}.v-not-run{background:#9e9e9e}
 section.claim,section.erratum{border:1px solid #ddd;border-radius:.4rem;padding:.2rem 1rem .8rem;margin:1rem 0}
-table.ev{font-size:.85rem}table.ev td:first-child{font-weight:600;white-space:nowrap}
+table.ev{font-size:.85rem}table.ev:not(.records):not(.list):not(.matrix)>tbody>tr>td:first-child{font-weight:600;
+white-space:nowrap}
 table.ev td.num{text-align:right;font-variant-numeric:tabular-nums}table.ev th{font-size:.8rem}
 code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85rem}
 pre{background:#f6f8fa;padding:.5rem;overflow-x:auto}
