@@ -342,9 +342,12 @@ def cmd_plot(args) -> int:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise UserError(f"out: {args.out!r} is not a folder")
-    if out.resolve() == plots.FIGURE_DIR.resolve() and args.profile != "full":
-        print(f"theorycheck: note: writing {args.profile}-profile figures over the committed ones in "
-              f"{args.out}/ (made with the full profile); their footnotes will say '{args.profile}'", file=sys.stderr)
+    if out.resolve() == plots.FIGURE_DIR.resolve():
+        other = [f for f, spec in plots.FIGURES.items() if spec.plot in wanted and spec.profile != args.profile]
+        if other:
+            print(f"theorycheck: note: the registry says the committed {', '.join(other)} use another profile than "
+                  f"--profile {args.profile}; the footnotes will say '{args.profile}' (and a test will flag it)",
+                  file=sys.stderr)
     try:
         with _executor(args):
             files = plots.make_many(wanted, out, args.profile, progress=args.progress)

@@ -24,11 +24,13 @@ def plot_x24(out_dir: Path, profile: str = "quick") -> list[Path]:
     from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullFormatter
 
     fig, ax = plt.subplots(2, 2, figsize=(12, 9.5), layout="constrained")
-    rot = m.rotation_family(profile)["rows"]
+    rot_all = m.rotation_family(profile)
+    rot = rot_all["rows"]
     a = ax[0, 0]
     for k, (lab, c, mk) in _STYLE.items():
         a.scatter([r["norm11"] for r in rot], [r[k] for r in rot], s=18, c=c, marker=mk, label=lab, alpha=0.8)
-    a.set_xlabel(r"$\|H\|_{1,1}$  (rotations of $\mathrm{diag}(i^{-2})$, $d = 32$, $\lambda_{\max} = 1$)")
+    a.set_xlabel(rf"$\|H\|_{{1,1}}$  (rotations of $\mathrm{{diag}}(i^{{-2}})$, $d = {rot_all['d']}$, "
+                 r"$\lambda_{\max} = 1$)")
     a.set_ylabel(r"$\log_{10}$ tuned $f(x_T)/f(x_0)$")
     a.set_title("X24.rotation: Adam slows as $\\|H\\|_{1,1}$ grows;\nGD and AdaSGD do not change", fontsize=10)
     a.legend(fontsize=8)

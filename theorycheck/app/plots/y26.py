@@ -33,7 +33,7 @@ def plot_y26(out_dir: Path, profile: str = "quick") -> list[Path]:
     ax[0, 0].set_xlabel("tail index (alpha or nu); heavier tails to the right")
     ax[0, 0].set_ylabel(rf"median $f(X_T) - f^*$ over {st['seeds']} seeds (tuned step)")
     ax[0, 0].set_title(f"Y26.convergence: {st['steps']} steps, 8x8 quadratic")
-    ax[0, 0].legend(fontsize=6, ncol=2)
+    ax[0, 0].legend(fontsize=7.5, ncol=2)
     ax[0, 1].invert_xaxis()
     ax[0, 1].set_xlabel("tail index")
     ax[0, 1].set_ylabel(r"fraction of runs with $f(X_T) > f(X_0)$")
