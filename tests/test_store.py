@@ -260,3 +260,72 @@ def test_unwritable_store_still_gives_results(tmp_path, capsys):
     (o,) = st.run_with_store([_claim()], store=st.Store(blocker / "store"))
     assert o.verdict is Verdict.HOLDS
     assert "could not store TSTORE.one" in capsys.readouterr().err
+
+
+# --- staleness of user claims, first-run estimates (report/CLI area) ----------------------------
+
+HELPER_CLAIM = '''
+from theorycheck.core.registry import claim
+from theorycheck.core.result import Result, Verdict
+import tc_helper_mod
+
+@claim("TSTALE.a", provenance="derived", source="test", statement="helper's constant is 2", printed=2)
+def a(p, profile):
+    v = tc_helper_mod.CONSTANT
+    return Result(Verdict.HOLDS if v == p else Verdict.CORRECTED, f"helper gives {v}", "exact",
+                  correction=None if v == p else f"it is {v}")
+'''
+
+
+def test_user_claim_key_covers_the_helper_modules_it_imports(tmp_path):
+    """Editing a helper module that a --claims file imports makes verify recompute the claim."""
+    d = tmp_path / "mine"
+    d.mkdir()
+    (d / "claims_file.py").write_text(HELPER_CLAIM)
+    (d / "tc_helper_mod.py").write_text("from tc_helper_sub import BASE\nCONSTANT = BASE + 1\n")
+    (d / "tc_helper_sub.py").write_text("BASE = 1\n")
+    env = {**os.environ, "PYTHONPATH": str(d) + os.pathsep + str(Path(__file__).resolve().parents[1])}
+    cmd = [sys.executable, "-m", "theorycheck", "verify", "--claims", str(d / "claims_file.py"), "--only", "TSTALE",
+           "--store", str(tmp_path / "store"), "--json", "-"]
+
+    def verdict():
+        p = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
+        assert p.returncode == 0, p.stderr
+        (c,) = json.loads(p.stdout)["claims"]
+        return c["verdict"], c["cached"]
+
+    assert verdict() == ("holds", False)
+    assert verdict() == ("holds", True)
+    (d / "tc_helper_sub.py").write_text("BASE = 2\n")  # two imports away from the claim file
+    assert verdict() == ("corrected", False)
+    assert verdict() == ("corrected", True)
+
+
+def test_source_closure_of_a_plugin_package_follows_its_own_modules(tmp_path, monkeypatch):
+    pkg = tmp_path / "tcplug"
+    (pkg / "claims").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "util.py").write_text("import numpy\nX = 1\n")
+    (pkg / "claims" / "__init__.py").write_text("")
+    (pkg / "claims" / "mod.py").write_text("from ..util import X\nfrom tcplug import util\nimport os\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import importlib
+
+    importlib.import_module("tcplug.claims.mod")
+    files = {p.relative_to(tmp_path).as_posix() for p in st.source_closure(pkg / "claims" / "mod.py", "tcplug.claims.mod")}
+    assert files == {"tcplug/__init__.py", "tcplug/util.py", "tcplug/claims/__init__.py", "tcplug/claims/mod.py"}
+
+
+def test_first_run_estimates_come_from_recorded_timings(tmp_path):
+    c1, c2 = _claim("TSTORE.f1"), _claim("TSTORE.f2")
+    buf = io.StringIO()
+    prog = Progress(stream=buf, enabled=True, fallback={"TSTORE.f1": 40.0, "TSTORE.f2": 80.0})
+    st.run_with_store([c1, c2], store=st.Store(tmp_path), progress=prog)
+    text = buf.getvalue()
+    import re
+
+    assert re.search(r"\[1/2\] TSTORE.f1  ~(2m00s|1m5\ds) left \(first run: times recorded in docs/results.json\)", text)
+    assert "never timed" not in text and "unknown" not in text
+    rec = st.recorded_seconds()
+    assert rec and all(v >= 0 for v in rec.values())  # docs/results.json has a time for each claim
+    assert st.recorded_seconds(tmp_path / "missing.json") == {}

@@ -6,7 +6,10 @@ results store, so it is cheap when little changed)::
     theorycheck docs            # or: python -m theorycheck.app.docsgen
 
 It writes ``docs/results.json`` (the ``verify --json`` output plus, per claim, the profile and
-the source hash of the code that produced it) and renders ``docs/claims.md`` from it:
+the source hash of the code that produced it), ``docs/mutants.json`` (the kill matrix of
+:mod:`theorycheck.core.mutants`: every claim run against its declared wrong and stronger variants;
+minutes; ``--no-mutants`` skips it, and the report shows each claim's kill count when the file is
+present) and renders ``docs/claims.md`` from the results:
 each claim's ID, source, statement as printed, verdict, finding, correction and a summary of
 its evidence. ``theorycheck docs --no-run`` only re-renders the Markdown.
 
@@ -29,6 +32,7 @@ from theorycheck.core.registry import Claim
 
 RESULTS = Path("docs/results.json")
 CLAIMS_MD = Path("docs/claims.md")
+MUTANTS = Path("docs/mutants.json")
 #: The profile the committed docs are produced with.
 DOCS_PROFILE = "quick"
 #: Evidence values longer than this many characters are cut in the summary.
@@ -156,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--store")
     ap.add_argument("--no-store", action="store_true")
     ap.add_argument("--progress", choices=("auto", "always", "never"), default="auto")
+    ap.add_argument("--mutants", default=str(MUTANTS))
+    ap.add_argument("--no-mutants", action="store_true")
     args = ap.parse_args(argv)
     args.profile = DOCS_PROFILE
     claims = builtin_claims()
@@ -177,7 +183,49 @@ def main(argv: list[str] | None = None) -> int:
     atomic_write_text(args.out, render(claims, data))
     print(args.results)
     print(args.out)
+    if not args.no_run and not args.no_mutants:
+        try:
+            write_mutants(claims, args.mutants, progress=args.progress)
+        except KeyboardInterrupt:
+            print("\ntheorycheck docs: interrupted while running the kill matrix; "
+                  f"{args.mutants} was not written", file=sys.stderr)
+            return 130
+        print(args.mutants)
     return 0
+
+
+def mutants_json(cells, profile: str) -> dict:
+    """The kill matrix as JSON (``theorycheck mutants --json``, ``docs/mutants.json``): the cells and,
+    per claim, ``{"wrong", "killed", "stronger", "accepted"}`` counts."""
+    from theorycheck.core import mutants
+    from theorycheck.core.version import __version__
+
+    return {"version": __version__, "profile": profile, "cells": [m.to_dict() for m in cells],
+            "counts": mutants.kill_counts(cells)}
+
+
+def write_mutants(claims: list[Claim], dest: str | Path = MUTANTS, profile: str = DOCS_PROFILE,
+                  progress: str = "auto") -> dict:
+    """Run the kill matrix of ``claims`` (:func:`theorycheck.core.mutants.kill_matrix`) and write it
+    to ``dest`` as JSON (the format of ``theorycheck mutants --json``); returns the JSON."""
+    from theorycheck.core import mutants
+    from theorycheck.core.progress import Progress
+    from theorycheck.core.store import atomic_write_text
+
+    claims = [c for c in claims if c.declared_variants()]
+    prog = Progress(enabled={"auto": None, "always": True, "never": False}[progress], noun="claims' variants")
+    prog.plan(len(claims), 0, {c.id: None for c in claims})
+    cells = []
+    try:
+        for c in claims:
+            prog.start(c.id)
+            cells += mutants.run_variants(c, profile)
+            prog.done(c.id, 0.0)
+    finally:
+        prog.close()
+    data = mutants_json(cells, profile)
+    atomic_write_text(dest, json.dumps(data, indent=2, allow_nan=False) + "\n")
+    return data
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -41,11 +41,31 @@ def register_executor(name: str, factory: Callable[..., Executor]) -> None:
     _FACTORIES[name] = factory
 
 
+# --- the session's default (set by ``theorycheck verify/plot --executor``) ----------------------
+_DEFAULTS: list = []
+
+
+class default_executor:
+    """``with default_executor(ex): ...`` makes ``get_executor(None)`` return ``ex`` inside the
+    block, so every sweep of the checks and plots run there (the CLI's ``--executor dask``)."""
+
+    def __init__(self, executor: "Executor"):
+        self.executor = executor
+
+    def __enter__(self) -> "Executor":
+        _DEFAULTS.append(self.executor)
+        return self.executor
+
+    def __exit__(self, *exc) -> None:
+        _DEFAULTS.remove(self.executor)
+
+
 def get_executor(spec: "str | Executor | None" = None, **kw) -> Executor:
     """An executor from a name (``"in-process"``, or a registered back-end), an executor
-    object (returned as is), or ``None`` (in-process)."""
+    object (returned as is), or ``None`` (the default set by :class:`default_executor`, else
+    in-process)."""
     if spec is None:
-        return InProcessExecutor()
+        return _DEFAULTS[-1] if _DEFAULTS else InProcessExecutor()
     if not isinstance(spec, str):
         if not hasattr(spec, "map"):
             raise ValueError(f"executor: needs a map(fn, items) method, got {type(spec).__name__}")

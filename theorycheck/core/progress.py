@@ -1,7 +1,9 @@
 """Progress on a terminal: which claim runs, and an estimate of what remains.
 
-The estimate of a claim is the time its last stored run took (from the results store);
-claims never run before count as the median of the known ones (and the estimate says so).
+The estimate of a claim is the time its last stored run took (from the results store); on a
+first run, the time recorded with the package (``docs/results.json``, the ``fallback`` timings);
+claims with neither count as the median of the known ones (and the estimate says so). The same
+display serves any list of named steps (``theorycheck plot`` shows one line per figure).
 Progress is written to stderr, one line rewritten in place, and only when both stdout and
 stderr are terminals: CI logs and pipes stay quiet.
 
@@ -48,7 +50,11 @@ class Progress:
     per claim that runs, then ``close()``. ``enabled=None`` means: only on a terminal.
     """
 
-    def __init__(self, stream: TextIO | None = None, enabled: bool | None = None):
+    def __init__(self, stream: TextIO | None = None, enabled: bool | None = None,
+                 fallback: dict[str, float] | None = None, noun: str = "claims"):
+        self.fallback = dict(fallback or {})
+        self.noun = noun
+        self.from_fallback = 0
         self.stream = stream or sys.stderr
         self.enabled = is_interactive(self.stream) if enabled is None else enabled
         self.total = 0
@@ -61,12 +67,18 @@ class Progress:
         self._width = 0
 
     def plan(self, total: int, reused: int, estimates: dict[str, float | None]) -> None:
-        self.total, self.finished, self.est = total, reused, dict(estimates)
-        known = [v for v in estimates.values() if v is not None]
+        est = dict(estimates)
+        self.from_fallback = 0
+        for k, v in est.items():
+            if v is None and self.fallback.get(k) is not None:
+                est[k] = float(self.fallback[k])
+                self.from_fallback += 1
+        self.total, self.finished, self.est = total, reused, est
+        known = [v for v in est.values() if v is not None]
         self.guess = statistics.median(known) if known else 0.0
         self.any_known = bool(known)
         if reused:
-            self._write(f"{reused}/{total} claims reused from the store", newline=True)
+            self._write(f"{reused}/{total} {self.noun} reused from the store", newline=True)
 
     def remaining(self) -> tuple[float, int]:
         """(estimated seconds left, how many of the remaining claims have no past timing)."""
@@ -81,7 +93,12 @@ class Progress:
 
     def line(self) -> str:
         secs, unknown = self.remaining()
-        est = f"~{fmt_seconds(secs)} left" + (f" ({unknown} never timed)" if unknown else "")
+        notes = []
+        if self.from_fallback:
+            notes.append("first run: times recorded in docs/results.json")
+        if unknown:
+            notes.append(f"{unknown} never timed")
+        est = f"~{fmt_seconds(secs)} left" + (f" ({'; '.join(notes)})" if notes else "")
         if not self.any_known:
             est = "time left unknown (no past timings)"
         return f"[{self.finished + 1}/{self.total}] {self._current}  {est}"
@@ -102,6 +119,11 @@ class Progress:
     def _write(self, text: str, newline: bool = False) -> None:
         if not self.enabled:
             return
+        import shutil
+
+        cols = shutil.get_terminal_size((120, 24)).columns
+        if len(text) > cols - 1:  # a wrapped line cannot be rewritten in place
+            text = text[: max(cols - 4, 10)] + "..."
         pad = max(self._width - len(text), 0)
         self.stream.write("\r" + text + " " * pad + ("\n" if newline else "\r" if not text else ""))
         self.stream.flush()

@@ -290,20 +290,36 @@ def get(id: str) -> Claim:
         raise KeyError(f"id: no claim {id!r}; see `theorycheck list`") from None
 
 
-def select(prefixes: Iterable[str] | None = None, builtin: bool = True) -> list[Claim]:
-    """Claims whose ID equals or starts with one of ``prefixes`` (all when ``None``).
+def select(patterns: Iterable[str] | None = None, builtin: bool = True) -> list[Claim]:
+    """Claims matching one of ``patterns`` (all when ``None`` or empty list).
 
-    An unknown prefix (matching nothing) is an error, so a typo never silently checks
-    nothing.
+    A pattern matches whole components of the dotted ID: ``K24`` selects ``K24`` and
+    ``K24.x.y``, ``K24.lemma`` selects ``K24.lemma`` and ``K24.lemma.part`` but *not*
+    ``K24.lemma10``. A pattern with a shell wildcard (``*``, ``?``, ``[``) is matched against
+    the whole ID instead (``K24.lemma*``). An empty or blank pattern, and one that matches
+    nothing, are errors, so a typo never silently checks everything or nothing.
     """
+    import fnmatch
+
     claims = all_claims(builtin=builtin)
-    if not prefixes:
+    if patterns is None:
+        return claims
+    patterns = list(patterns)
+    if not patterns:
         return claims
     chosen: list[Claim] = []
-    for p in prefixes:
-        hit = [c for c in claims if c.id == p or c.id.startswith(p)]
+    for p in patterns:
+        if not isinstance(p, str) or not p.strip() or p != p.strip():
+            raise ValueError(f"only: a pattern must be a non-empty claim ID without spaces, got {p!r}")
+        if any(ch in p for ch in "*?["):
+            hit = [c for c in claims if fnmatch.fnmatchcase(c.id, p)]
+        else:
+            hit = [c for c in claims if c.id == p or c.id.startswith(p.rstrip(".") + ".")]
         if not hit:
-            raise ValueError(f"only: no claim ID starts with {p!r}; see `theorycheck list`")
+            near = sorted(c.id for c in claims if c.id.startswith(p))[:5]
+            hint = f" (did you mean {', '.join(near)}?)" if near else ""
+            raise ValueError(f"only: no claim ID is or starts with the component(s) {p!r}{hint}; "
+                             "see `theorycheck list`")
         chosen.extend(c for c in hit if c not in chosen)
     return sorted(chosen, key=lambda c: _sort_key(c.id))
 

@@ -6,7 +6,8 @@ An entry is keyed by
 * the profile and any other parameters of the run,
 * the *source hash* of the code the check ran: the file of the claim's module and, transitively,
   every ``theorycheck`` module it imports (found by parsing the ``import`` statements, including
-  those inside functions), see :func:`source_closure`;
+  those inside functions) and, for a user's claim, every module of the user's own folder (a
+  ``--claims`` file's siblings) or package (a plug-in's) that it imports, see :func:`source_closure`;
 * the versions of the numerical libraries (SymPy, mpmath, NumPy, SciPy, torch) and of Python;
 * whether an NVIDIA driver is present and ``CUDA_VISIBLE_DEVICES`` (a check with
   ``device="auto"`` may run on a GPU there): see :func:`accelerator`.
@@ -14,14 +15,19 @@ An entry is keyed by
 Key = SHA-256 of the canonical JSON of these fields. A change to any of them gives a new key, so
 the old entry is simply not found and the check runs again.
 
-Every entry carries a SHA-256 checksum of its own content. Writes are atomic (a temporary file in
+Every entry carries a SHA-256 checksum of its own content. The checksum protects against
+*corruption* (a truncated write, a flipped byte, an entry copied under another key), **not against
+forgery**: anyone who can write to the store can write an entry with a matching checksum and any
+verdict. Treat a store like code you run: use your own, and ``--fresh`` (or ``--no-store``) for
+results you publish. Writes are atomic (a temporary file in
 the same folder, ``fsync``, then :func:`os.replace`), so an interrupted run leaves either the old
 entry or the new one, never half of one. An entry that does not parse, whose checksum does not
 match, or whose recorded key differs from the expected one is *corrupted*: it is reported, never
 trusted, and the check is recomputed (and the entry rewritten).
 
-What is *not* hashed: modules outside ``theorycheck`` that a user's claim file imports (its own
-file is hashed), and data files a check reads. After editing those, run with ``--fresh``.
+What is *not* hashed: installed third-party libraries other than those of
+:data:`KEY_DISTRIBUTIONS` (versions only), modules a user's claim imports from outside its own folder
+or package, and data files a check reads. After editing those, run with ``--fresh``.
 
 Layout: ``<root>/<claim-id>-<hash8>/<key[:32]>.json`` (one folder per claim; older entries of a
 claim stay and give the progress display its past timings).
@@ -56,16 +62,47 @@ _PKG_ROOT = Path(__file__).resolve().parents[1]  # the theorycheck package folde
 
 # --- source hashing ------------------------------------------------------------------------
 
-def _module_file(name: str) -> Path | None:
-    """The file of module ``name`` inside the theorycheck package (without importing it)."""
+def _module_file(name: str, user_root: "UserRoot | None" = None) -> Path | None:
+    """The file of module ``name`` (without importing it): inside the theorycheck package, or,
+    for a user claim, inside the user's own folder or package (``user_root``); else ``None``."""
     parts = name.split(".")
-    if parts[0] != "theorycheck":
+    if parts[0] == "theorycheck":
+        base = _PKG_ROOT.joinpath(*parts[1:]) if len(parts) > 1 else _PKG_ROOT
+    elif user_root is not None and (user_root.top is None or parts[0] == user_root.top):
+        base = user_root.folder.joinpath(*parts)
+    else:
         return None
-    base = _PKG_ROOT.joinpath(*parts[1:]) if len(parts) > 1 else _PKG_ROOT
     for cand in (base.with_suffix(".py"), base / "__init__.py"):
         if cand.is_file():
-            return cand
+            return cand.resolve()
     return None
+
+
+class UserRoot:
+    """Where a user claim's own modules live: ``folder`` (the claim file's folder, or the folder
+    holding its top-level package) and ``top`` (that package's name; ``None`` for a claim file
+    loaded with ``--claims``, whose sibling modules are imported by their plain names)."""
+
+    def __init__(self, folder: Path, top: str | None):
+        self.folder, self.top = folder, top
+
+
+def user_root(path: Path, modname: str) -> UserRoot | None:
+    """The :class:`UserRoot` of a module outside theorycheck (``None`` for theorycheck's own)."""
+    if modname == "theorycheck" or modname.startswith("theorycheck."):
+        return None
+    mod = sys.modules.get(modname)
+    pkg = getattr(mod, "__package__", None)
+    if pkg is None:
+        pkg = modname if path.name == "__init__.py" else modname.rpartition(".")[0]
+    if not pkg:
+        return UserRoot(path.parent, None)
+    top = pkg.split(".")[0]
+    top_paths = list(getattr(sys.modules.get(top), "__path__", None) or [])
+    if top_paths:
+        return UserRoot(Path(top_paths[0]).resolve().parent, top)
+    depth = len(pkg.split("."))  # the file is depth folders below the one holding `top`
+    return UserRoot(path.parents[depth], top)
 
 
 def _package_of(path: Path, modname: str) -> str:
@@ -76,9 +113,9 @@ def _package_of(path: Path, modname: str) -> str:
 _IMPORTS_CACHE: dict[tuple, set[str]] = {}
 
 
-def _imported_theorycheck_modules(path: Path, modname: str) -> set[str]:
-    """Names of the theorycheck modules imported anywhere in the file (incl. inside functions);
-    memoised per (file, size, mtime), since many claims share the same helper modules."""
+def _imported_modules(path: Path, modname: str) -> set[str]:
+    """Names of the modules imported anywhere in the file (incl. inside functions), with every
+    package on the way; memoised per (file, size, mtime), since many claims share helpers."""
     st = path.stat()
     key = (str(path), modname, st.st_size, st.st_mtime_ns)
     if key not in _IMPORTS_CACHE:
@@ -95,7 +132,9 @@ def _parse_imports(path: Path, modname: str) -> set[str]:
             found.update(a.name for a in node.names)
         elif isinstance(node, ast.ImportFrom):
             if node.level:
-                base_parts = pkg.split(".") if pkg else []
+                if not pkg:
+                    continue  # a relative import outside a package cannot run
+                base_parts = pkg.split(".")
                 if node.level > 1:
                     base_parts = base_parts[: len(base_parts) - (node.level - 1)]
                 base = ".".join(base_parts)
@@ -107,7 +146,7 @@ def _parse_imports(path: Path, modname: str) -> set[str]:
             found.update(f"{mod}.{a.name}" for a in node.names if a.name != "*")
     out = set()
     for m in found:
-        if m == "theorycheck" or m.startswith("theorycheck."):
+        if m:
             # every package on the way is executed by the import
             parts = m.split(".")
             out.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
@@ -115,15 +154,26 @@ def _parse_imports(path: Path, modname: str) -> set[str]:
 
 
 def source_closure(path: str | Path, modname: str) -> list[Path]:
-    """The file ``path`` (module ``modname``) and every theorycheck module file it imports,
-    transitively, sorted. Names that are not modules (``from x import function``) are dropped."""
+    """The file ``path`` (module ``modname``) and every module file it imports, transitively,
+    sorted: theorycheck's own modules and, for a user claim, the modules of the user's own folder
+    or package (see :func:`user_root`); names that are not module files (``from x import f``,
+    third-party libraries) are dropped."""
     start = Path(path).resolve()
+    root = user_root(start, modname)
     seen: dict[Path, str] = {start: modname}
     todo = [(start, modname)]
+    if root is not None and root.top is not None:  # a plug-in's packages on the way run on import
+        parts = modname.split(".")
+        for i in range(1, len(parts)):
+            f = _module_file(".".join(parts[:i]), root)
+            if f is not None and f not in seen:
+                seen[f] = ".".join(parts[:i])
+                todo.append((f, ".".join(parts[:i])))
     while todo:
         p, name = todo.pop()
-        for m in _imported_theorycheck_modules(p, name):
-            f = _module_file(m)
+        here = None if (name == "theorycheck" or name.startswith("theorycheck.")) else root
+        for m in _imported_modules(p, name):
+            f = _module_file(m, here)
             if f is not None and f not in seen:
                 seen[f] = m
                 todo.append((f, m))
@@ -385,21 +435,42 @@ def run_with_store(
 
 
 # --------------------------------------------------------------------------------------
-# one run of selected claims, as `verify` and `docs` do it
+# one run of selected claims, as `verify`, `report` and `docs` do it
 # --------------------------------------------------------------------------------------
+#: Timings recorded with the package (``docs/results.json``, quick profile): the progress display's
+#: estimate for a claim never run on this machine.
+DOCS_RESULTS = _PKG_ROOT.parent / "docs" / "results.json"
+
+
+def recorded_seconds(path: str | Path | None = None) -> dict[str, float]:
+    """Claim ID -> seconds, as recorded in ``docs/results.json`` ({} when absent or unreadable)."""
+    p = Path(path) if path is not None else DOCS_RESULTS
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+        return {d["id"]: float(d["seconds"]) for d in data.get("claims", [])
+                if isinstance(d, dict) and isinstance(d.get("seconds"), (int, float))}
+    except (OSError, ValueError, TypeError, AttributeError, KeyError):
+        return {}
+
+
 def run_selected(claims, args, log=None):
     """Run ``claims`` through the results store with progress, as ``verify`` does.
-    Returns the outcomes; KeyboardInterrupt propagates (finished claims are stored)."""
+    Returns the outcomes; KeyboardInterrupt propagates (finished claims are stored).
+
+    The progress estimate of a claim is its last stored time under this profile, else (on a
+    first run) the time recorded in ``docs/results.json`` (quick profile)."""
     from theorycheck.core.progress import Progress
 
     log = log or sys.stderr
-    store = None if args.no_store else Store(args.store)
-    prog = Progress(enabled={"auto": None, "always": True, "never": False}[args.progress])
+    store = None if getattr(args, "no_store", False) else Store(getattr(args, "store", None))
+    prog = Progress(enabled={"auto": None, "always": True, "never": False}[getattr(args, "progress", "auto")],
+                    fallback=recorded_seconds() if args.profile == "quick" else {})
 
     def corrupt(cid, path, why):
         print(f"theorycheck: store entry of {cid} is corrupted ({why}): recomputing ({path})", file=log)
 
-    return run_with_store(claims, profile=args.profile, store=store, fresh=args.fresh, progress=prog, on_corrupt=corrupt)
+    return run_with_store(claims, profile=args.profile, store=store, fresh=getattr(args, "fresh", False),
+                          progress=prog, on_corrupt=corrupt)
 
 
 def results_json(results, profile: str) -> dict:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from theorycheck.app.plots import agg_pyplot, plotter
+from theorycheck.app.plots import agg_pyplot, plotter, save
 
 
 def _data(m, inputs="uniform"):
@@ -52,15 +52,13 @@ def plot_smoothness(out: Path, profile: str) -> list:
         ax.plot(t, r["lambda_max"], "v--", label=r"$\lambda_{\max}$")
         ax.set_xscale("log")
         ax.set_yscale("log")
-        ax.set_xlabel("step + 1")
-        ax.set_title(f"{opt.upper()} (lr={lr:.3g}), m={m}, c={c}, P={pb.P}")
-    axes[0].set_ylabel("constant")
+        ax.set_xlabel("step + 1 (log)")
+        ax.grid(True, which="major", alpha=0.25)
+        ax.set_title(f"{name} (step {lr:.3g}), m = {m}, c = {c}, P = {pb.P} parameters", fontsize=10)
+    axes[0].set_ylabel("smoothness constant (log)")
     axes[0].legend(fontsize=7)
     fig.tight_layout()
-    f = out / "smoothness_along_path.png"
-    fig.savefig(f, dpi=100)
-    plt.close(fig)
-    return [f]
+    return [save(fig, out, "smoothness_along_path.png", profile)]
 
 
 @plotter("fig8_blocks", "K24 figure 8 analogue: |Hessian| on 40 classes x 40 dims and |block traces| along Adam's path")
@@ -91,10 +89,7 @@ def plot_fig8(out: Path, profile: str) -> list:
     fig.colorbar(im1, ax=axes[1, :].tolist(), shrink=0.8)
     fig.suptitle(f"Adam on Random Heavy-Tailed Labels, m={res['m']}, c={res['c']}: 40 classes (log-uniform) x 40 dims",
                  fontsize=9)
-    f = out / "fig8_hessian_blocks.png"
-    fig.savefig(f, dpi=80)
-    plt.close(fig)
-    return [f]
+    return [save(fig, out, "fig8_hessian_blocks.png", profile, dpi=80)]
 
 
 @plotter("fig7_trace_diag", "gradient norm vs Hessian block trace: correct diagonal (x^2) vs released script (x)")
@@ -121,13 +116,11 @@ def plot_fig7_trace(out: Path, profile: str) -> list:
             else:
                 ax.set_xscale("symlog", linthresh=1e-4)
                 ax.axvline(0, color="r", lw=0.8)
-            label = "correct: p(1-p)||x||^2" if variant == "correct" else "released script: p(1-p) sum_a x_a"
+            label = (r"correct: $p(1-p)\,\|x\|^2$" if variant == "correct"
+                     else r"released script: $p(1-p)\sum_a x_a$")
             neg = int((tr < 0).sum())
-            ax.set_title(f"{inputs} inputs, Adam step 100\n{label}" + (f" ({neg} negative)" if neg else ""), fontsize=8)
-            ax.set_xlabel("Tr(H_kk)")
-            ax.set_ylabel("||grad_{w_k} L||")
-    fig.colorbar(sc, ax=axes.ravel().tolist(), label="log10 class frequency")
-    f = out / "fig7_trace_diag.png"
-    fig.savefig(f, dpi=90)
-    plt.close(fig)
-    return [f]
+            ax.set_title(f"{inputs} inputs, Adam step 100\n{label}" + (f" ({neg} negative)" if neg else ""), fontsize=9)
+            ax.set_xlabel(r"$\mathrm{Tr}(H_{kk})$")
+            ax.set_ylabel(r"$\|\nabla_{w_k} L\|$")
+    fig.colorbar(sc, ax=axes.ravel().tolist(), label=r"$\log_{10}$ class frequency $\pi_k$")
+    return [save(fig, out, "fig7_trace_diag.png", profile, dpi=90)]

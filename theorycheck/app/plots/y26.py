@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from theorycheck.app.plots import agg_pyplot, plotter
+from theorycheck.app.plots import agg_pyplot, plotter, save
 
 _COL = {"sgd": "tab:blue", "signsgd": "tab:red", "signum": "tab:orange", "lion": "tab:green", "muon": "tab:purple"}
 
@@ -31,12 +31,12 @@ def plot_y26(out_dir: Path, profile: str = "quick") -> list[Path]:
     ax[0, 0].invert_xaxis()
     ax[0, 0].axhline(st["f0"], color="gray", lw=0.8)
     ax[0, 0].set_xlabel("tail index (alpha or nu); heavier tails to the right")
-    ax[0, 0].set_ylabel(f"median f(X_T) - f* over {st['seeds']} seeds (tuned lr)")
+    ax[0, 0].set_ylabel(rf"median $f(X_T) - f^*$ over {st['seeds']} seeds (tuned step)")
     ax[0, 0].set_title(f"Y26.convergence: {st['steps']} steps, 8x8 quadratic")
-    ax[0, 0].legend(fontsize=6, ncol=2)
+    ax[0, 0].legend(fontsize=7.5, ncol=2)
     ax[0, 1].invert_xaxis()
     ax[0, 1].set_xlabel("tail index")
-    ax[0, 1].set_ylabel("fraction of runs with f(X_T) > f(X_0)")
+    ax[0, 1].set_ylabel(r"fraction of runs with $f(X_T) > f(X_0)$")
     ax[0, 1].set_title("divergence frequency at the tuned step size")
     tm = m._tail_measurements(profile)
     a = ax[1, 0]
@@ -59,17 +59,14 @@ def plot_y26(out_dir: Path, profile: str = "quick") -> list[Path]:
     nm = m._noise_measurements(profile)
     a = ax[1, 1]
     xs, ys, p = nm["xs"], nm["ys"], nm["p"]
-    a.loglog(xs, ys, "o", label=f"E||g - grad f||^{p} (MC, n={nm['n']})")
+    a.loglog(xs, ys, "o", label=rf"$E\|g - \nabla f\|^{{{p}}}$ (Monte Carlo, $n={nm['n']}$)")
     aa, bb, r2, _ = m._fit_affine(xs, ys, p)
     xx = np.logspace(np.log10(xs.min()), np.log10(xs.max()), 100)
-    a.loglog(xx, aa + bb * xx**p, "k-", label=f"{aa:.2f} + {bb:.2f} ||grad f||^{p}  (R^2 {r2:.3f})")
+    a.loglog(xx, aa + bb * xx**p, "k-", label=rf"${aa:.2f} + {bb:.2f}\,\|\nabla f\|^{{{p}}}$  ($R^2 = {r2:.3f}$)")
     a2, b2, r22, _ = m._fit_affine(xs, ys, 2.0)
-    a.loglog(xx, a2 + b2 * xx**2, "r:", label=f"variance-type fit in ||grad f||^2 (R^2 {r22:.3f})")
-    a.set_xlabel("||grad f||")
+    a.loglog(xx, a2 + b2 * xx**2, "r:", label=rf"variance-type fit in $\|\nabla f\|^2$ ($R^2 = {r22:.3f}$)")
+    a.set_xlabel(r"$\|\nabla f\|$")
     a.set_title("Y26.noise: least squares, t(3) data (noise index 1.5)")
     a.legend(fontsize=8)
     fig.tight_layout()
-    path = Path(out_dir) / "y26.png"
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return [path]
+    return [save(fig, out_dir, "y26.png", profile)]
