@@ -65,7 +65,7 @@ def run_variants(claim: Claim, profile: str = "quick",
             verdict, finding = o.verdict.value, o.result.finding
         except KeyboardInterrupt:
             raise
-        except Exception as e:  # noqa: BLE001 - a crash is a cell of the matrix
+        except (Exception, SystemExit) as e:  # noqa: BLE001 - a crash (or a check calling sys.exit) is a cell of the matrix
             verdict, finding = "crash", f"{type(e).__name__}: {e}"
         m = MutantOutcome(claim, v, verdict, finding, time.perf_counter() - t0)
         out.append(m)
