@@ -232,3 +232,21 @@ SUFFICIENT_DATA_MASS = 0.5
 #: K24.prop2.train, condition part: a quantity "tends to infinity" along the test family when
 #: it increases monotonically over the c grid by at least this factor (the grid spans 10^3x).
 DIVERGENCE_FACTOR = 10.0
+
+# --- i10b: criteria of the X24 / Y26 / EXT claims (issue 11; theorycheck.core.stats.Criterion) ----------------
+from theorycheck.core.stats import Criterion as _Criterion  # noqa: E402
+
+#: X24.rates "governed by K": over the problems of one seed, the tuned loss ranks more closely with K
+#: than with the other constant (Spearman rho difference > 0); judged on the interval of its mean over
+#: seeds. 0 is the only threshold that reads "more closely" without adding a margin of our own.
+X24_GOVERNS = _Criterion("tracks more closely", 0.0, "above",
+                         "rank correlation with the claimed constant exceeds that with the other (mean over seeds)")
+#: X24.rotation / X24.blockwise "correlates with" / "moves with": a Spearman correlation over the
+#: problems of one seed whose mean over seeds is positive (interval above 0).
+X24_CORRELATES = _Criterion("correlates positively", 0.0, "above",
+                            "mean over seeds of a per-seed Spearman correlation is positive")
+#: X24.rotation "Adam gets much slower": its tuned loss after a Haar rotation is at least one order of
+#: magnitude above the unrotated one (geometric mean over seeds, paired); the same reading of "much"
+#: as Y25_MUCH_SMALLER_FACTOR.
+X24_MUCH_SLOWER = _Criterion("much slower", 10.0, "above",
+                             "'much' read as one order of magnitude in the tuned loss (as Y25_MUCH_SMALLER_FACTOR)")
