@@ -211,12 +211,12 @@ Y26_FACTOR = 2.0
 #: said to equal the claimed one when within this distance (the grid of fitted exponents
 #: is compared at the 0.1 resolution at which exponents like 1, 1.2, 1.5, 2 differ).
 EXPONENT_FIT_ABS = 0.1
-#: X24.k24 (softmax linear model of K24 under a rotation of the parameters): a rotation is
+#: EXT.x24_on_k24 (formerly X24.k24; softmax linear model of K24 under a rotation of the parameters): a rotation is
 #: said to change a quantity (an optimizer's tuned final loss, ||H||_{1,1}, d lambda_max) when
 #: it moves it by more than this factor either way; within it, "unchanged". Fixed before
 #: measuring; the step-size grid is spaced by factors of 2, and "much slower" (SPEC) is larger.
 X24_K24_CHANGE_FACTOR = 1.5
-#: X24.k24: the Cauchy estimate of ||H||_{1,1} (mean of row medians over T probes) agrees with
+#: EXT.x24_on_k24: the Cauchy estimate of ||H||_{1,1} (mean of row medians over T probes) agrees with
 #: the exact value when within this many single-row standard deviations pi/(2 sqrt(T)) (the
 #: mean over rows only reduces the spread, so this is conservative).
 X24_K24_CAUCHY_SIGMAS = 3.0
@@ -250,3 +250,10 @@ X24_CORRELATES = _Criterion("correlates positively", 0.0, "above",
 #: as Y25_MUCH_SMALLER_FACTOR.
 X24_MUCH_SLOWER = _Criterion("much slower", 10.0, "above",
                              "'much' read as one order of magnitude in the tuned loss (as Y25_MUCH_SMALLER_FACTOR)")
+#: EXT.x24_on_k24: a rotation makes a final loss "slower" / "faster" when the interval of the geometric
+#: mean over rotation seeds of rotated/original lies beyond X24_K24_CHANGE_FACTOR either way, and leaves
+#: it "unchanged" when the interval lies inside [1/F, F] (both of the last two criteria hold).
+EXT_ROT_SLOWER = _Criterion("slower", X24_K24_CHANGE_FACTOR, "above", "final loss ratio rotated/original above F")
+EXT_ROT_FASTER = _Criterion("faster", 1 / X24_K24_CHANGE_FACTOR, "below", "final loss ratio rotated/original below 1/F")
+EXT_ROT_NOT_SLOWER = _Criterion("not slower", X24_K24_CHANGE_FACTOR, "below", "ratio at most F (with EXT_ROT_NOT_FASTER: unchanged)")
+EXT_ROT_NOT_FASTER = _Criterion("not faster", 1 / X24_K24_CHANGE_FACTOR, "above", "ratio at least 1/F (with EXT_ROT_NOT_SLOWER: unchanged)")
