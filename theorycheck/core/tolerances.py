@@ -257,3 +257,13 @@ EXT_ROT_SLOWER = _Criterion("slower", X24_K24_CHANGE_FACTOR, "above", "final los
 EXT_ROT_FASTER = _Criterion("faster", 1 / X24_K24_CHANGE_FACTOR, "below", "final loss ratio rotated/original below 1/F")
 EXT_ROT_NOT_SLOWER = _Criterion("not slower", X24_K24_CHANGE_FACTOR, "below", "ratio at most F (with EXT_ROT_NOT_FASTER: unchanged)")
 EXT_ROT_NOT_FASTER = _Criterion("not faster", 1 / X24_K24_CHANGE_FACTOR, "above", "ratio at least 1/F (with EXT_ROT_NOT_SLOWER: unchanged)")
+#: Y26.convergence "beats" / "ends below": the median over paired seeds of F_loser/F_winner has an
+#: interval above Y26_FACTOR. The finding's word is the strongest of these three the interval supports
+#: (stats.word_for_factor): "below" x2 (outside the seed-to-seed spread), "far below" x10 (one order of
+#: magnitude), "orders of magnitude below" x100 (two).
+Y26_BELOW = _Criterion("below", Y26_FACTOR, "above", "paired median ratio above Y26_FACTOR = 2 (beyond seed spread)")
+Y26_FAR_BELOW = _Criterion("far below", 10.0, "above", "'far' read as one order of magnitude")
+Y26_ORDERS_BELOW = _Criterion("orders of magnitude below", 100.0, "above", "'orders' (plural) read as at least two")
+#: Y26.convergence "degrades": the median final suboptimality at the heaviest tail over the one at the
+#: lightest has an interval above Y26_FACTOR (fails: interval below it, i.e. the method stays within x2).
+Y26_DEGRADES = _Criterion("degrades", Y26_FACTOR, "above", "ratio of medians heavy/light tail above Y26_FACTOR = 2")
