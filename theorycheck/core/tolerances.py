@@ -233,6 +233,59 @@ SUFFICIENT_DATA_MASS = 0.5
 #: it increases monotonically over the c grid by at least this factor (the grid spans 10^3x).
 DIVERGENCE_FACTOR = 10.0
 
+# --- certified numerics (theorycheck.core.certify; helper i10k) -------------------------------
+#: Arb working precision (bits) of the branch and bound. 128 bits (~38 digits) keeps rounding
+#: ~20 orders of magnitude below the margins the checks certify, so pieces fail only for a
+#: mathematical reason (a touching point, a singularity), never for lack of digits.
+CERTIFY_PREC_BITS = 128
+#: Largest number of bisections of one piece: 2^-40 ~ 1e-12 of the range, far below any
+#: feature of the functions certified here; a piece still undecided there is reported.
+CERTIFY_MAX_DEPTH = 40
+#: Budget of piece evaluations of one certification (keeps a check's quick profile fast; a
+#: budget that runs out leaves the remaining pieces "undecided", never "certified").
+CERTIFY_MAX_PIECES = 4000
+#: Order of the Taylor forms (remainder term included) tried on a piece the plain enclosure
+#: cannot certify: order 4 certifies functions that touch 0 to third order at an end point.
+CERTIFY_TAYLOR_ORDER = 4
+#: How many undecided pieces a certificate lists (the count is always reported).
+CERTIFY_REPORT_PIECES = 10
+#: enclose_max stops when its enclosure [L, U] of a maximum has U - L <= this * |L|
+#: (a decimal string: converted exactly).
+CERTIFY_MAX_REL = "1e-12"
+
+# --- Y25 / T26 power and statistics (claims/y25, claims/t26; helper i10a) --------------------------
+#: Y25.lemma32 cross-check: a bounded scalar minimiser (xatol 1e-13) on the kinked objective
+#: max_k |a_k + c| locates the minimum to ~sqrt(eps) relative accuracy; 1e-7 leaves a margin.
+Y25_MINIMISER_REL = 1e-7
+#: Worst-case searches over instance boxes (core/worstcase.py) for bounds checked by simulation:
+#: a measured/bound ratio above 1 + this is a violation. The noise-free runs attain equality
+#: to ~1e-15; 1e-9 is far above float64 rounding of a sum over <= 1e5 steps and far below any
+#: slip of a constant a reader would care about.
+WORSTCASE_SLACK = 1e-9
+#: Exponent comparison (core/rates.compare_exponent) for the rates of Y25 and T26 in each
+#: parameter: the printed exponent must lie within the fitted interval widened by this. Log factors
+#: (log d in C_inf, log(1/eps) in step counts) bias a local power fit over 1-2 decades by <= 0.2.
+RATE_EXPONENT_ABS = 0.25
+#: Confidence level of every interval over seeds reported by Y25/T26 empirical claims.
+SEED_LEVEL = 0.95
+
+from theorycheck.core.stats import Criterion as _Criterion  # noqa: E402
+
+#: Y25.exp "much smaller suboptimality" and T26.exp.* "ends far below": a factor of at least 10
+#: (one order of magnitude) on the whole confidence interval over seeds. A factor 2-3 is within
+#: what a step-size grid spaced by 10x or a different horizon moves, so it is not "far".
+FAR_BELOW = _Criterion("far below", 10.0, "above",
+                       "one order of magnitude: beyond what a 10x-spaced step-size grid or the horizon moves")
+MUCH_SMALLER = _Criterion("much smaller", 10.0, "above", FAR_BELOW.reason)
+#: Words a finding may use for a measured factor, weakest first (the strongest one the whole interval
+#: supports is used; none -> the factor is reported without a word).
+BELOW = _Criterion("below", 1.0, "above", "the whole interval of the ratio is above 1")
+ORDERS_BELOW = _Criterion("orders of magnitude below", 100.0, "above",
+                          "plural orders of magnitude: at least 10^2 (as K24.H1's ORDERS_OF_MAGNITUDE)")
+FACTOR_WORDS = (BELOW, FAR_BELOW, ORDERS_BELOW)
+#: "slightly smaller" (a declared wrong variant of Y25.exp): a factor at most 2.
+SLIGHTLY = _Criterion("slightly smaller", 2.0, "below", "a factor of at most 2: within the spread of tuned runs")
+
 # --- i10b: criteria of the X24 / Y26 / EXT claims (issue 11; theorycheck.core.stats.Criterion) ----------------
 from theorycheck.core.stats import Criterion as _Criterion  # noqa: E402
 
