@@ -32,6 +32,7 @@ import math
 
 import numpy as np
 
+from theorycheck.claims.ext._torch import with_cpu_threads
 from theorycheck.core import tolerances as tol
 from theorycheck.core.papers import cite
 from theorycheck.core.rates import compare_exponent, fit_power
@@ -209,6 +210,7 @@ def _reduction_runs(profile: str):
                   "2c-dimensional recurrence; GD: u_{t+1} = u_t + alpha pi_k (c/z) sigma(log z - u_t); sign descent: "
                   "l_k(t) = log(1 + z e^{-2 alpha t})."),
        printed=printed_reduction, parameters=("c", "pi", "t", "alpha"), variants=variants_reduction)
+@with_cpu_threads
 def check_reduction(p, profile):
     import sympy as sp
 
@@ -374,6 +376,7 @@ def _gd_rate_runs(profile: str) -> dict:
                   "alpha pi_k t l_k(t) -> (c-1)/c; the per-class curves collapse onto one curve against pi_k alpha t "
                   "(up to an O(alpha pi_k) discretisation error)."),
        printed=printed_gd_rate, parameters=("t", "pi", "c", "alpha"), variants=variants_gd_rate)
+@with_cpu_threads
 def check_gd_rate(p, profile):
     import sympy as sp
 
@@ -561,6 +564,7 @@ def _sign_invariance_proof() -> dict:
        statement="Sign descent (with or without heavy-ball momentum, and Signum) on the simple setting: the per-class loss "
                  "curves coincide for any pi (spread 0), pi_k down to 1e-12.",
        printed=printed_sign_spread, parameters=("pi",), variants=variants_sign_spread)
+@with_cpu_threads
 def check_sign_spread(p, profile):
     import sympy as sp
 
@@ -651,6 +655,7 @@ def _adam_eps0_proof() -> dict:
        statement=("Adam on the simple setting: the spread between per-class curves vanishes as eps -> 0 (exactly "
                   "pi-independent at eps = 0), while with PyTorch's default eps = 1e-8 the rare classes (pi_k |g| <~ eps) lag."),
        printed=printed_adam_eps, parameters=("eps",), variants=variants_adam_eps)
+@with_cpu_threads
 def check_adam_eps(p, profile):
     R = _adam_eps_runs(profile)
     c, T, pi, eps_list, out = R["c"], R["T"], R["pi"], R["eps"], R["spread"]
@@ -740,6 +745,7 @@ def _ngd_runs(profile: str) -> dict:
                   "collapse against pi_k tau_t (tau_t = sum_{s<t} alpha/||g_s||), so it keeps GD's dependence on pi: the "
                   "tau-time to halve l_k grows like 1/pi_k (the step count like a smaller power of 1/pi_k)."),
        printed=printed_ngd, parameters=("pi",), variants=variants_ngd)
+@with_cpu_threads
 def check_ngd(p, profile):
     R = _ngd_runs(profile)
     c, pi, res = R["c"], R["pi"], R["runs"]
@@ -847,6 +853,7 @@ def _rotation_runs(profile: str) -> dict:
        statement=("Under an orthogonal change of the parameters theta = Q vec(W), GD's trajectory is equivariant "
                   "(theta_t = Q vec(W_t), same losses); Adam's and sign descent's are not."),
        printed=printed_rotation, variants=variants_rotation)
+@with_cpu_threads
 def check_rotation(p, profile):
     R = _rotation_runs(profile)
     proof = _gd_step_proof()
