@@ -94,3 +94,27 @@ def test_rotation():
     p = {"gd_equivariant": False, "adam_equivariant": True, "sign_equivariant": False}
     parts = _parts(m.check_rotation(p, "quick"))
     assert parts["gd"] == "corrected" and parts["adam"] == "corrected" and parts["sign"] == "holds"
+
+
+def _run_in_order(ids):
+    """Run the claims ``ids`` in this order in a fresh process; their results as JSON."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import json, sys\nfrom theorycheck.core import registry\nout = {}\n"
+            "for i in sys.argv[1:]:\n    out[i] = registry.get(i).run('quick').result.to_dict()\nprint(json.dumps(out))")
+    p = subprocess.run([sys.executable, "-c", code, *ids], capture_output=True, text=True, timeout=900,
+                       cwd=Path(__file__).resolve().parents[1])
+    assert p.returncode == 0, p.stderr
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+def test_evidence_does_not_depend_on_run_order():
+    """Issue 11: a claim's evidence is the same whichever claims ran before it in the process (per-claim
+    random streams, caches keyed by everything they depend on)."""
+    ids = ["EXT.rotation", "EXT.discrete.ngd", "X24.blockwise", "EXT.discrete.sign_spread"]
+    a, b = _run_in_order(ids), _run_in_order(ids[::-1])
+    for i in ids:
+        assert a[i] == b[i], i
