@@ -1,5 +1,5 @@
 """Y26: Yu, Tao, Wan, Luo, Zhang, "Sign-Based Optimizers Are Effective Under Heavy-Tailed Noise"
-(arXiv 2602.07425, 2026; seed 002, abstract only).
+(arXiv 2602.07425, 2026; only the abstract is available).
 
 Only the abstract is available, so these are reproductions on synthetic problems
 (module :mod:`theorycheck.models.heavytail`), each stated with its criterion:
