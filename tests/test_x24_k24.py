@@ -23,6 +23,7 @@ def res():
 def _set_ratios(o, value):
     for r in o["per_step"]:
         r["ratios"] = [value * (1 + 0.01 * j) for j in range(len(r["ratios"]))]
+        r["ratios_at_half_horizon"] = list(r["ratios"])
         r["ratio"] = r["ratios"][0]
 
 
@@ -98,10 +99,13 @@ def test_mixed_changes_and_equal_predictions_are_inconclusive(res):
     fake = copy.deepcopy(res)
     o = fake["opts"]["adam"]
     _set_ratios(o, 1.0)
-    o["per_step"][0]["ratios"] = [3.0, 3.1, 2.9]
-    o["per_step"][-1]["ratios"] = [0.3, 0.31, 0.29]
+    o["per_step"][0]["ratios"] = o["per_step"][0]["ratios_at_half_horizon"] = [3.0, 3.1, 2.9]
+    o["per_step"][-1]["ratios"] = o["per_step"][-1]["ratios_at_half_horizon"] = [0.3, 0.31, 0.29]
     assert m.measured_change(o) == "mixed"
     assert _parts(m.judge(m.printed(), fake))["rotation_adam"] == "inconclusive"
+    _set_ratios(o, 1.0)
+    o["per_step"][0]["ratios_at_half_horizon"] = [3.0, 3.1, 2.9]  # slower at T/2 only: depends on the horizon
+    assert m.measured_change(o) == "mixed"
     o["per_step"][0]["ratios"] = [0.5, 5.0, 1.0]  # straddles F: undecided
     assert m.change_of(o["per_step"][0]["ratios"])[0] == "undecided"
     fake["opts"]["gd"]["norm11_ratio"] = 1.0

@@ -167,6 +167,11 @@ def _final(traj, i):
     return float(traj.loss[-1, i]) if np.isfinite(traj.loss[:, i]).all() else math.inf
 
 
+def _at(traj, i, t):
+    """Loss of run ``i`` after ``t`` steps (``inf`` if it diverged by then)."""
+    return float(traj.loss[t, i]) if np.isfinite(traj.loss[: t + 1, i]).all() else math.inf
+
+
 @functools.lru_cache(maxsize=2)
 def measure(profile: str = "quick") -> dict:
     """Run the measurements (deterministic; cached by profile: they do not depend on the statement).
@@ -218,9 +223,11 @@ def _measure(profile: str) -> dict:
         for i in idx:
             f0 = _final(tr, i)
             rot_f = [_final(t, i) for t in tr_rot]
+            h0 = _at(tr, i, T // 2)
             per_step.append({"lr": float(tr.lr[i]), "final_loss": f0, "final_loss_rotated": rot_f[0],
                              "ratio": (rot_f[0] / f0) if f0 > 0 else math.nan,
-                             "ratios": [(f / f0) if f0 > 0 else math.nan for f in rot_f]})
+                             "ratios": [(f / f0) if f0 > 0 else math.nan for f in rot_f],
+                             "ratios_at_half_horizon": [(_at(t, i, T // 2) / h0) if h0 > 0 else math.nan for t in tr_rot]})
         pts = []
         for s in snaps:
             W = pb.params(tr.snapshot(s, r))
@@ -293,9 +300,10 @@ def _spectrum_part(pr, res) -> Result:
 
 def measured_change(o: dict) -> str:
     """The change of an optimizer's final loss under rotation: the category (:func:`change_of`, over the
-    rotation seeds) shared by every step size of the grid; ``"undecided"`` if one is undecided, else
-    ``"mixed"`` when they differ."""
+    rotation seeds) shared by every step size of the grid and by both horizons (``T/2`` and ``T``: the
+    statement fixes none); ``"undecided"`` if one is undecided, else ``"mixed"`` when they differ."""
     cats = [change_of(r.get("ratios", [r["ratio"]]))[0] for r in o["per_step"]]
+    cats += [change_of(r["ratios_at_half_horizon"])[0] for r in o["per_step"] if "ratios_at_half_horizon" in r]
     if len(set(cats)) == 1:
         return cats[0]
     return "undecided" if "undecided" in cats or "undefined" in cats else "mixed"
@@ -320,9 +328,11 @@ def _rotation_part(pr, res, key, printed_change) -> Result:
     got = measured_change(o)
     ev = {"per_step": o["per_step"], "measured": got, "printed": printed_change, "factor": tol.X24_K24_CHANGE_FACTOR,
           "per_step_interval": [change_of(r.get("ratios", [r["ratio"]]))[1] for r in o["per_step"]],
-          "criterion": (f"final loss after {res['steps']} steps, rotated / original, geometric mean over "
+          "per_step_interval_at_half_horizon": [change_of(r["ratios_at_half_horizon"])[1] for r in o["per_step"]
+                                                if "ratios_at_half_horizon" in r],
+          "criterion": (f"loss after {res['steps']} and {res['steps'] // 2} steps, rotated / original, geometric mean over "
                         f"{len(res['seeds'])} Haar rotations with a 95% interval: beyond x{tol.X24_K24_CHANGE_FACTOR} "
-                        "either way, or inside [1/F, F] (unchanged), at every step size of the grid")}
+                        "either way, or inside [1/F, F] (unchanged), at every step size of the grid and both horizons")}
     finding = f"{OPTS[key]}: final loss under rotation {_ratios(o)} ({got})"
     if "equivariance_max_rel_loss_deviation" in o:
         dev = o["equivariance_max_rel_loss_deviation"]
