@@ -1,9 +1,13 @@
 """EXT.discrete.* and EXT.rotation: the derived statements hold; wrong variants are rejected."""
 
+from types import SimpleNamespace
+
 import sympy as sp
 
-from theorycheck.claims.ext import discrete as m
+from theorycheck.claims.ext import discrete, discrete_invariance
 from theorycheck.core.result import Verdict
+
+m = SimpleNamespace(**{**vars(discrete), **vars(discrete_invariance)})  # the discrete-time EXT claim modules as one namespace
 
 
 def _parts(res):

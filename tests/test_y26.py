@@ -193,3 +193,23 @@ def test_lion_first_step_is_sign_of_gradient():
 def test_bad_input_names_parameter(call, name):
     with pytest.raises(ValueError, match=name):
         call()
+
+
+def test_median_interval_order_statistics():
+    """core.stats.median_interval (added for Y26.convergence): distribution-free, allows inf, refuses nan."""
+    from theorycheck.core import stats
+
+    iv = stats.median_interval(np.arange(12.0))
+    assert (iv.lo, iv.hi) == (2.0, 9.0) and iv.estimate == 5.5
+    iv = stats.median_interval([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, np.inf, np.inf])
+    assert iv.hi == 10.0 and np.isfinite(iv.estimate)
+    assert stats.median_interval([1.0, 2.0, 3.0]).lo == -math.inf  # too few samples for 95%
+    with pytest.raises(ValueError, match="samples"):
+        stats.median_interval([1.0, np.nan])
+    # coverage of the true median of a Cauchy sample (heavy tails: no moment needed)
+    rng = np.random.default_rng(0)
+    covered = 0
+    for _ in range(400):
+        iv = stats.median_interval(rng.standard_cauchy(15))
+        covered += iv.lo <= 0 <= iv.hi
+    assert covered / 400 >= 0.93

@@ -79,7 +79,7 @@ def _l11_general(pr) -> Result:
     from theorycheck.core.symcheck import prove_zero
 
     steps = {}
-    zk, zj, R = sp.symbols("z_k z_j R", real=True)
+    zk, zj = sp.symbols("z_k z_j", real=True)
     Rp = sp.Symbol("R", positive=True)
     S = sp.exp(zk) + Rp
     pk = sp.exp(zk) / S
@@ -89,7 +89,7 @@ def _l11_general(pr) -> Result:
     pks, qks = sp.Symbol("p", positive=True), sp.Symbol("q", positive=True)  # q = 1 - p > 0
     steps["A_kk >= 0"] = bool((pks * qks).is_nonnegative)
     steps["A_kj <= 0"] = bool((-pks * sp.Symbol("p_j", positive=True)).is_nonpositive)
-    sig, U = sp.Symbol("sigma"), sp.Symbol("U", nonnegative=True)
+    U = sp.Symbol("U", nonnegative=True)
     steps["|sum of same-sign terms| = sum of |terms|"] = all(sp.simplify(sp.Abs(sv * U) - U) == 0 for sv in (1, -1))
     c = sp.Symbol("c", integer=True, positive=True)
     k, j = sp.symbols("k j", integer=True)

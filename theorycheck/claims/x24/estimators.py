@@ -14,7 +14,16 @@ import functools
 
 import numpy as np
 
-from theorycheck.claims.x24._common import _horizons, _lr_grid, _profile, _spearman, fmt_interval, judge_word, src, where
+from theorycheck.claims.x24._common import (
+    _horizons,
+    _lr_grid,
+    _profile,
+    _spearman,
+    fmt_interval,
+    judge_word,
+    src,
+    where,
+)
 from theorycheck.core import tolerances as tol
 from theorycheck.core.rates import compare_exponent, fit_power
 from theorycheck.core.registry import Variant, claim

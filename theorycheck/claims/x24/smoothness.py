@@ -29,8 +29,8 @@ from theorycheck.claims.x24._common import (
 )
 from theorycheck.core import tolerances as tol
 from theorycheck.core.registry import Variant, claim
-from theorycheck.core.rng import claim_rng
 from theorycheck.core.result import Result, Verdict, combine
+from theorycheck.core.rng import claim_rng
 from theorycheck.models import quadratics as q
 
 

@@ -224,7 +224,7 @@ def check_noise(printed, profile):
     import sympy as sp
 
     m = _noise_measurements(profile)
-    growth, xs, ys, p_num = m["growth"], m["xs"], m["ys"], m["p"]
+    growth, xs = m["growth"], m["xs"]
     parts = {}
     # (1) which moments are finite
     agree = all(g["finite_measured"] == g["finite_if_p_below_index"] for g in growth.values())
