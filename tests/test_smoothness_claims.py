@@ -28,7 +28,16 @@ def test_registered():
 def test_l11_printed_holds():
     r = m.check_l11(m.printed_l11(), "quick")
     assert r.verdict is Verdict.HOLDS, r.finding
-    assert _parts(r) == {"symbolic": "holds", "numeric": "holds"}
+    assert _parts(r) == {"general": "holds", "symbolic_c3_D2_n2": "holds", "numeric": "holds"}
+    assert r.strength == "proved" and r.evidence["numeric"]["cross_check"] is True
+
+
+def test_l11_general_proof_rejects_and_correction_follows():
+    for key, val in (("factor", 3), ("n_power", 0), ("x_power", 1), ("p_power", 1)):
+        p = {**m.printed_l11(), key: val}
+        r = m._l11_general(p)
+        assert r.verdict is Verdict.CORRECTED, (key, r.finding)
+        assert f"not ({p['factor']}/n^{p['n_power']}) sum_i (1 - sum_k p_ik^{p['p_power']})" in r.correction
 
 
 SMALL = [(7, 3, 4, True, 0), (9, 2, 3, False, 1)]
@@ -51,7 +60,10 @@ def test_l11_rejects_wrong_p_power_and_norm():
 def test_cauchy_printed_holds():
     r = m.check_cauchy(m.printed_cauchy(), "quick")
     assert r.verdict is Verdict.HOLDS, r.finding
-    assert r.evidence["rate"]["rms_times_sqrtT"][-1] <= float(sp.pi / 2) * 1.3
+    for v in r.evidence["rate"]["models"].values():  # two dimensions P
+        assert v["rms_times_sqrtT"][-1] <= float(sp.pi / 2) * 1.3
+        assert v["compare_exponent"] == "agrees" and v["implementation_vs_dense_rel"] <= 1e-9
+    assert r.evidence["rate"]["worst_case"]["ratio"] <= 1.3  # tightness of pi/2 over small models
 
 
 def test_cauchy_rejects_wrong_scale_law():
@@ -60,8 +72,10 @@ def test_cauchy_rejects_wrong_scale_law():
 
 
 def test_cauchy_rejects_wrong_rate():
-    assert m._cauchy_rate(sp.Integer(-1), sp.pi / 2, (16, 64, 256), reps=15).verdict is Verdict.CORRECTED
-    assert m._cauchy_rate(sp.Rational(-1, 2), sp.pi / 8, (16, 64, 256), reps=15).verdict is Verdict.CORRECTED
+    probes = (16, 32, 64, 128, 256)
+    assert m._cauchy_rate(sp.Integer(-1), sp.pi / 2, probes, reps=60).verdict is Verdict.CORRECTED
+    r = m._cauchy_rate(sp.Rational(-1, 2), sp.pi / 8, probes, reps=60)
+    assert r.verdict is Verdict.CORRECTED and r.correction.endswith("not pi/8 T^(-1/2)")
 
 
 # --- norm relations ---------------------------------------------------------------------
@@ -104,11 +118,20 @@ def test_geometry_rejects_opposite_path_claim():
 
 # --- trace diagonal -----------------------------------------------------------------------
 def test_trace_printed_holds():
-    assert m.check_trace(m.printed_trace(), "quick").verdict is Verdict.HOLDS
+    r = m.check_trace(m.printed_trace(), "quick")
+    assert r.verdict is Verdict.HOLDS and r.strength == "proved"
+
+
+def test_trace_general_proof_correction_follows():
+    for key, val in (("x_power", 1), ("p_power", 2), ("n_power", 0)):
+        p = {**m.printed_trace(), key: val}
+        r = m._trace_general(p)
+        assert r.verdict is Verdict.CORRECTED, key
+        assert f"^{p['p_power']} (1 - p_ik)^{p['one_minus_p_power']} sum_a x_ia^{p['x_power']}" in r.correction
 
 
 def test_trace_rejects_released_script_variant():
-    r = m._trace_numeric(1)
+    r = m._trace_numeric({**m.printed_trace(), "x_power": 1})
     assert r.verdict is Verdict.CORRECTED
     # on N(0,1) inputs the released script's "trace" can even be negative
     assert r.evidence["normal0"]["released_script_negative_blocks"] > 0

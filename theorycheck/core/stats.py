@@ -136,3 +136,34 @@ def word_for_factor(interval: Interval, criteria) -> str | None:
     interval supports, or ``None``: a finding uses no stronger word than its numbers allow."""
     ok = [c for c in criteria if c.direction == "above" and judge(interval, c) == "holds"]
     return max(ok, key=lambda c: c.threshold).word if ok else None
+
+
+# --- i10b: a distribution-free interval for a median (heavy-tailed samples, ratios that may be infinite) ---
+def median_interval(samples, level: float = 0.95) -> Interval:
+    """Distribution-free interval of the median from order statistics: ``[x_(k), x_(n-k+1)]`` with the
+    largest ``k`` such that ``P(Bin(n, 1/2) <= k - 1) <= (1 - level)/2`` (coverage >= ``level``).
+
+    No moment is needed, so it suits heavy-tailed samples and ratios that are ``inf`` (a run that
+    diverged): ``+-inf`` are allowed, ``nan`` is not. With too few samples for the level (``n <= 5``
+    at 95%) the interval is ``(-inf, inf)``.
+    """
+    from scipy import stats
+
+    a = np.asarray(samples, dtype=float).ravel()
+    if a.size == 0:
+        raise ValueError("samples: need at least one sample")
+    if np.any(np.isnan(a)):
+        raise ValueError(f"samples: must not contain nan, got {a.tolist()}")
+    level = _level(level)
+    x = np.sort(a)
+    n = x.size
+    k = 0
+    for j in range(1, n // 2 + 1):
+        if stats.binom.cdf(j - 1, n, 0.5) <= (1 - level) / 2:
+            k = j
+    med = float(np.median(x))
+    if math.isnan(med):  # -inf and +inf in the middle
+        med = float(x[n // 2])
+    if k == 0:
+        return Interval(med, -math.inf, math.inf, int(n), level, "order statistics (too few samples)")
+    return Interval(med, float(x[k - 1]), float(x[n - k]), int(n), level, f"order statistics x_({k}), x_({n - k + 1})")

@@ -207,12 +207,12 @@ Y26_FACTOR = 2.0
 #: said to equal the claimed one when within this distance (the grid of fitted exponents
 #: is compared at the 0.1 resolution at which exponents like 1, 1.2, 1.5, 2 differ).
 EXPONENT_FIT_ABS = 0.1
-#: X24.k24 (softmax linear model of K24 under a rotation of the parameters): a rotation is
+#: EXT.x24_on_k24 (formerly X24.k24; softmax linear model of K24 under a rotation of the parameters): a rotation is
 #: said to change a quantity (an optimizer's tuned final loss, ||H||_{1,1}, d lambda_max) when
 #: it moves it by more than this factor either way; within it, "unchanged". Fixed before
 #: measuring; the step-size grid is spaced by factors of 2, and "much slower" (SPEC) is larger.
 X24_K24_CHANGE_FACTOR = 1.5
-#: X24.k24: the Cauchy estimate of ||H||_{1,1} (mean of row medians over T probes) agrees with
+#: EXT.x24_on_k24: the Cauchy estimate of ||H||_{1,1} (mean of row medians over T probes) agrees with
 #: the exact value when within this many single-row standard deviations pi/(2 sqrt(T)) (the
 #: mean over rows only reduces the spread, so this is conservative).
 X24_K24_CAUCHY_SIGMAS = 3.0
@@ -340,3 +340,39 @@ K24_HELPS_REL = 1e-2
 #: < K24_CLOSER_RATIO |log L_sign - log L_gd|. 1 = merely closer; the figure's claim is relative
 #: to GD, so no stronger ratio is asked.
 K24_CLOSER_RATIO = 1.0
+
+
+# --- i10b: criteria of the X24 / Y26 / EXT claims (issue 11; theorycheck.core.stats.Criterion) ----------------
+from theorycheck.core.stats import Criterion as _Criterion  # noqa: E402
+
+#: X24.rates "governed by K": over the problems of one seed, the tuned loss ranks more closely with K
+#: than with the other constant (Spearman rho difference > 0); judged on the interval of its mean over
+#: seeds. 0 is the only threshold that reads "more closely" without adding a margin of our own.
+X24_GOVERNS = _Criterion("tracks more closely", 0.0, "above",
+                         "rank correlation with the claimed constant exceeds that with the other (mean over seeds)")
+#: X24.rotation / X24.blockwise "correlates with" / "moves with": a Spearman correlation over the
+#: problems of one seed whose mean over seeds is positive (interval above 0).
+X24_CORRELATES = _Criterion("correlates positively", 0.0, "above",
+                            "mean over seeds of a per-seed Spearman correlation is positive")
+#: X24.rotation "Adam gets much slower": its tuned loss after a Haar rotation is at least one order of
+#: magnitude above the unrotated one (geometric mean over seeds, paired); the same reading of "much"
+#: as Y25_MUCH_SMALLER_FACTOR.
+X24_MUCH_SLOWER = _Criterion("much slower", 10.0, "above",
+                             "'much' read as one order of magnitude in the tuned loss (as Y25_MUCH_SMALLER_FACTOR)")
+#: EXT.x24_on_k24: a rotation makes a final loss "slower" / "faster" when the interval of the geometric
+#: mean over rotation seeds of rotated/original lies beyond X24_K24_CHANGE_FACTOR either way, and leaves
+#: it "unchanged" when the interval lies inside [1/F, F] (both of the last two criteria hold).
+EXT_ROT_SLOWER = _Criterion("slower", X24_K24_CHANGE_FACTOR, "above", "final loss ratio rotated/original above F")
+EXT_ROT_FASTER = _Criterion("faster", 1 / X24_K24_CHANGE_FACTOR, "below", "final loss ratio rotated/original below 1/F")
+EXT_ROT_NOT_SLOWER = _Criterion("not slower", X24_K24_CHANGE_FACTOR, "below", "ratio at most F (with EXT_ROT_NOT_FASTER: unchanged)")
+EXT_ROT_NOT_FASTER = _Criterion("not faster", 1 / X24_K24_CHANGE_FACTOR, "above", "ratio at least 1/F (with EXT_ROT_NOT_SLOWER: unchanged)")
+#: Y26.convergence "beats" / "ends below": the median over paired seeds of F_loser/F_winner has an
+#: interval above Y26_FACTOR. The finding's word is the strongest of these three the interval supports
+#: (stats.word_for_factor): "below" x2 (outside the seed-to-seed spread), "far below" x10 (one order of
+#: magnitude), "orders of magnitude below" x100 (two).
+Y26_BELOW = _Criterion("below", Y26_FACTOR, "above", "paired median ratio above Y26_FACTOR = 2 (beyond seed spread)")
+Y26_FAR_BELOW = _Criterion("far below", 10.0, "above", "'far' read as one order of magnitude")
+Y26_ORDERS_BELOW = _Criterion("orders of magnitude below", 100.0, "above", "'orders' (plural) read as at least two")
+#: Y26.convergence "degrades": the median final suboptimality at the heaviest tail over the one at the
+#: lightest has an interval above Y26_FACTOR (fails: interval below it, i.e. the method stays within x2).
+Y26_DEGRADES = _Criterion("degrades", Y26_FACTOR, "above", "ratio of medians heavy/light tail above Y26_FACTOR = 2")
