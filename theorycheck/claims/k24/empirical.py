@@ -77,6 +77,7 @@ from theorycheck.claims.k24._empirical_common import (  # noqa: F401  (re-export
 )
 from theorycheck.claims.k24._empirical_common import _rare_loss as _rare_loss
 from theorycheck.claims.k24._empirical_common import _spec as _spec_cfg
+from theorycheck.core.papers import cite
 from theorycheck.core.registry import claim
 from theorycheck.core.result import combine
 from theorycheck.core.tolerances import (
@@ -129,28 +130,68 @@ def printed_fig4():
     return {"gd_little_progress_on_rare": True, "adam_progress_on_all_groups": True}
 
 
-@claim("K24.fig4", provenance="seed-fulltext", source="K24 (seed 003), figure 4 and appendix A.2",
+#: The machine form of figure 4, beyond the two booleans (defaults = the printed meaning):
+#: ``slow_optimizer`` (which optimizer makes little progress: "GD" or "Adam"; the other one is the
+#: one claimed to progress on all groups), ``slow_end`` (which end of the frequency range it is slow
+#: on: "rare" or "frequent"), and ``fast_little_on_frequent`` (an extra part: the fast optimizer
+#: makes little progress on the most frequent group).
+FIG4_FORM = {"slow_optimizer": "GD", "slow_end": "rare"}
+_FAMILY = {"GD": ("GD+m", "GD"), "Adam": ("Adam+m", "Adam-m")}
+
+
+def _fig4_variants(p):
+    from theorycheck.core.registry import Variant
+
+    gd, adam = "gd_little_progress_on_rare", "adam_progress_on_all_groups"
+    return [
+        Variant("GD makes little progress on the high-frequency classes (wrong end of pi)", "dependence",
+                {**p, "slow_end": "frequent"}, param="pi"),
+        Variant("Adam makes little progress on the low-frequency classes, GD progresses on all (optimizers swapped)",
+                "other", {**p, "slow_optimizer": "Adam"}),
+        Variant("Adam makes little progress on the frequent classes", "other", {**p, "fast_little_on_frequent": True}),
+        Variant("Adam does not make progress on every group (GD part mended)", "part", {**p, adam: not p[adam]}),
+        Variant("GD does not make little progress on the rare classes (Adam part mended)", "part", {**p, gd: not p[gd]}),
+    ]
+
+
+@claim("K24.fig4", provenance="seed-fulltext", source=cite("K24", "figure 4 and appendix A.2"),
        statement=("On the Random Heavy-Tailed Labels data (linear model with bias, full batch), GD makes little progress "
                   "on low-frequency classes while Adam makes progress on all frequency groups."),
-       printed=printed_fig4, tags=("simulation",))
+       printed=printed_fig4, parameters=("pi",), variants=_fig4_variants, tags=("simulation",))
 def check_fig4(p, profile):
     cfg = config(profile)
     T = cfg["steps"]
     at = _setting(AUTHORS_START, T)
+    slow, end = p.get("slow_optimizer", "GD"), p.get("slow_end", "rare")
+    if slow not in _FAMILY or end not in ("rare", "frequent"):
+        raise ValueError(f"p: slow_optimizer must be GD or Adam and slow_end rare or frequent, got {slow!r}, {end!r}")
+    fast = "Adam" if slow == "GD" else "GD"
+    paper_form = slow == FIG4_FORM["slow_optimizer"] and end == FIG4_FORM["slow_end"]
+    ref = printed_fig4()
     parts = {}
-    pairs = (("GD+m", "Adam+m", "figure 4's pair (both with momentum, as in the released code)"),
-             ("GD", "Adam-m", "variant without momentum"))
-    for gd, adam, role in pairs:
-        for name, key, crit, what in ((gd, "gd_little_progress_on_rare", _little, f"{gd} little progress on the rarest group"),
-                                      (adam, "adam_progress_on_all_groups", _all_progress, f"{adam} progress on all groups")):
+    roles = ("figure 4's pair (both with momentum, as in the released code)", "variant without momentum")
+    for i, role in enumerate(roles):
+        sname, fname = _FAMILY[slow][i], _FAMILY[fast][i]
+        items = [(sname, "gd_little_progress_on_rare", lambda c, t: _little(c, t, end),
+                  f"{sname} little progress on the {'rarest' if end == 'rare' else 'most frequent'} group",
+                  f"little progress: r_{end}-end group < SIM_LITTLE_PROGRESS * r_overall", p["gd_little_progress_on_rare"],
+                  ref["gd_little_progress_on_rare"] if paper_form else None, sname),
+                 (fname, "adam_progress_on_all_groups", _all_progress, f"{fname} progress on all groups",
+                  "progress on all: every r_g > 0 and >= K24_PROGRESS_ALL * r_overall", p["adam_progress_on_all_groups"],
+                  ref["adam_progress_on_all_groups"] if paper_form else None, fname)]
+        if "fast_little_on_frequent" in p:
+            items.append((fname, "fast_little_on_frequent", lambda c, t: _little(c, t, "frequent"),
+                          f"{fname} little progress on the most frequent group",
+                          "little progress: r_most_frequent < SIM_LITTLE_PROGRESS * r_overall",
+                          p["fast_little_on_frequent"], None, f"{fname} on the frequent end"))
+        for name, key, crit, what, criterion, claimed, paper, label in items:
             table = _table(cfg, lambda st, t, sd, n=name, f=crit: f(_curves(cfg, n, st)[sd], t), T)
             iv = {k: _fmt(v) for k, v in _judge_numbers(table[at]).items()}
             ev = {"protocol": _protocol(cfg), "role": role,
                   "tuned_steps": {st: _steps_ev(tune(cfg, name, start=st)) for st in cfg["starts"]},
-                  "criterion": ("little progress: r_rarest < SIM_LITTLE_PROGRESS * r_overall" if crit is _little else
-                                "progress on all: every r_g > 0 and >= K24_PROGRESS_ALL * r_overall"),
-                  "threshold": SIM_LITTLE_PROGRESS}
-            parts[name] = _judge(cfg, what, key, p[key], table, at, ev, ", ".join(f"{k} {v}" for k, v in iv.items()))
+                  "criterion": criterion, "threshold": SIM_LITTLE_PROGRESS}
+            parts[label] = _judge(cfg, what, key, claimed, table, at, ev, ", ".join(f"{k} {v}" for k, v in iv.items()),
+                                  paper=paper)
     r = {n: _judge_numbers(_table(cfg, lambda st, t, sd, n=n: _little(_curves(cfg, n, st)[sd], t), T)[at])
          for n in ("GD+m", "GD")}
     a = {n: _judge_numbers(_table(cfg, lambda st, t, sd, n=n: _all_progress(_curves(cfg, n, st)[sd], t), T)[at])
