@@ -331,11 +331,13 @@ def _corr(problem, params, pi) -> dict:
             "spearman_gradnorm_trace": spearman(g, h), "trace_relative_spread": spread}
 
 
-def _correlated(c) -> bool:
+def _correlated(c, sign: int = 1) -> bool:
+    """Strongly correlated (``sign=1``) or anti-correlated (``sign=-1``): both Spearman
+    coefficients ``sign * rho >= SIM_STRONG_CORRELATION``, the traces not all equal."""
     if c["trace_relative_spread"] <= FLOAT32_REL:  # the traces are all equal: nothing to correlate
         return False
     vals = [c["spearman_pi_trace"], c["spearman_gradnorm_trace"]]
-    return all(np.isfinite(v) and v >= SIM_STRONG_CORRELATION for v in vals)
+    return all(np.isfinite(v) and sign * v >= SIM_STRONG_CORRELATION for v in vals)
 
 
 def _fig7_run(cfg, start, seed):
@@ -354,24 +356,42 @@ def _fig7_run(cfg, start, seed):
     return _RUNS[key]
 
 
-@claim("K24.fig7", provenance="seed-fulltext", source="K24 (seed 003), figure 7, figures 23/27 and appendix G",
+def _fig7_variants(p):
+    from theorycheck.core.registry import Variant
+
+    d, i = "correlated_during_training", "correlated_at_init"
+    return [
+        Variant("correlated at initialisation but not during training (wrong dependence on t)", "dependence",
+                {**p, d: not p[d], i: not p[i]}, param="t"),
+        Variant("already correlated at initialisation (training part mended)", "part", {**p, i: not p[i]}),
+        Variant("not correlated during training (initialisation part mended)", "part", {**p, d: not p[d]}),
+        Variant("anti-correlated with the class frequencies during training (flipped sign)", "sign",
+                {**p, "correlation_sign": -1}),
+    ]
+
+
+@claim("K24.fig7", provenance="seed-fulltext", source=cite("K24", "figure 7, figures 23/27 and appendix G"),
        statement=("Along Adam's path on the linear model of figure 4, the gradient norm and Hessian trace of the blocks w_k "
                   "become correlated with the class frequencies (and with each other) during training; not at "
                   "initialisation."),
-       printed=printed_fig7, tags=("simulation",))
+       printed=printed_fig7, parameters=("t",), variants=_fig7_variants, tags=("simulation",))
 def check_fig7(p, profile):
     cfg = config(profile)
     T = cfg["steps"]
     mid = T // 2
+    sign = p.get("correlation_sign", 1)
+    if sign not in (1, -1):
+        raise ValueError(f"p: correlation_sign must be 1 or -1, got {sign!r}")
+    ref = printed_fig7() if sign == 1 else None
 
     def during(st, t, sd):
         c = _fig7_run(cfg, st, sd)
-        return _correlated(c[mid]) and _correlated(c[T]), {"spearman_pi_trace_at_T": c[T]["spearman_pi_trace"],
+        return _correlated(c[mid], sign) and _correlated(c[T], sign), {"spearman_pi_trace_at_T": c[T]["spearman_pi_trace"],
                                                             "spearman_gradnorm_trace_at_T": c[T]["spearman_gradnorm_trace"]}
 
     def at_init(st, t, sd):
         c = _fig7_run(cfg, st, sd)[0]
-        return _correlated(c), {"trace_relative_spread": c["trace_relative_spread"],
+        return _correlated(c, sign), {"trace_relative_spread": c["trace_relative_spread"],
                                 "spearman_pi_trace": c["spearman_pi_trace"] if np.isfinite(c["spearman_pi_trace"]) else 0.0}
 
     settings = {f"start={st}": {sd: (st, T, sd) for sd in cfg["seeds"]} for st in cfg["starts"]}
@@ -389,13 +409,17 @@ def check_fig7(p, profile):
     nd, ni = _judge_numbers(t_during[at]), _judge_numbers(t_init[at])
     zi = _judge_numbers(t_init["start=zero"]) if "zero" in cfg["starts"] else None
     parts = {
-        "during_training": _judge(cfg, "correlated during training", "correlated_during_training",
+        "during_training": _judge(cfg, f"{'' if sign == 1 else 'anti-'}correlated during training",
+                                  "correlated_during_training",
                                   p["correlated_during_training"], t_during, at, ev,
                                   f"at T Spearman(pi, trace) {_fmt(nd['spearman_pi_trace_at_T'])}, (grad, trace) "
-                                  f"{_fmt(nd['spearman_gradnorm_trace_at_T'])}"),
-        "at_init": _judge(cfg, "correlated at initialisation", "correlated_at_init", p["correlated_at_init"], t_init, at, ev,
+                                  f"{_fmt(nd['spearman_gradnorm_trace_at_T'])}",
+                                  paper=ref["correlated_during_training"] if ref else None),
+        "at_init": _judge(cfg, f"{'' if sign == 1 else 'anti-'}correlated at initialisation", "correlated_at_init",
+                          p["correlated_at_init"], t_init, at, ev,
                           f"trace spread {ni['trace_relative_spread'][0]:.1e}..{ni['trace_relative_spread'][1]:.1e}, "
-                          f"Spearman(pi, trace) {_fmt(ni['spearman_pi_trace'])}"),
+                          f"Spearman(pi, trace) {_fmt(ni['spearman_pi_trace'])}",
+                          paper=ref["correlated_at_init"] if ref else None),
     }
     zero = (f"; the zero start changes why: at W=0 every block has the same Hessian trace (spread "
             f"{zi['trace_relative_spread'][1]:.0e}), at the nn.Linear start the traces differ (spread "
