@@ -524,27 +524,56 @@ def _c2_run(cfg, start, seed) -> dict:
         below = np.flatnonzero(rare[1:] < rare[0]) + 1
         t_rare = int(below[0]) if below.size else None
         allb = np.flatnonzero(np.all(g[1:] < g[0], axis=1)) + 1
+        above = np.flatnonzero(rare[1:] > (1 + K24_RISE_REL) * rare[0]) + 1
         _RUNS[key] = {"t_all_below": int(allb[0]) if allb.size else None, "t_rare_below": t_rare,
+                      "t_rare_above": int(above[0]) if above.size else None,
                       "rare_max_over_initial": float(rare[1:(t_rare or TL) + 1].max() / rare[0]), "ended_at": tr.steps}
     return _RUNS[key]
 
 
-@claim("K24.C2", provenance="seed-fulltext", source="K24 (seed 003), appendix C.2, figure 16",
+def _c2_variants(p):
+    from theorycheck.core.registry import Variant
+
+    a, b = "gd_eventually_fits_all", "rare_classes_first_get_worse"
+    return [
+        Variant("GD already fits all classes within the short horizon T (wrong dependence on t: not only eventually)",
+                "dependence", {**p, "fits_within": "T"}, param="t"),
+        Variant("the rarest classes' loss first falls below its initial value and only later rises (order in t "
+                "reversed)", "dependence", {**p, "rare_order": "fall_first"}, param="t"),
+        Variant("GD never fits all classes within the long horizon (rise part mended)", "part", {**p, a: not p[a]}),
+        Variant("the rarest classes' loss never rises above its initial value (fit part mended)", "part",
+                {**p, b: not p[b]}),
+    ]
+
+
+@claim("K24.C2", provenance="seed-fulltext", source=cite("K24", "appendix C.2, figure 16"),
        statement=("GD eventually fits all classes given enough steps (same step size, longer horizon); the loss of the "
                   "least frequent classes first rises above its initial value and only later goes below it."),
-       printed=printed_c2, tags=("simulation",))
+       printed=printed_c2, parameters=("t",), variants=_c2_variants, tags=("simulation",))
 def check_c2(p, profile):
     cfg = config(profile)
     TL = cfg["long_steps"]
     at = _setting(AUTHORS_START, TL)
+    within, order = p.get("fits_within", "long"), p.get("rare_order", "rise_first")
+    if within not in ("long", "T") or order not in ("rise_first", "fall_first"):
+        raise ValueError(f"p: fits_within must be long or T and rare_order rise_first or fall_first, got {within!r}, {order!r}")
+    horizon = TL if within == "long" else cfg["c_steps"]
+    ref = printed_c2()
 
     def row(fn):
         return {_setting(st, TL): {sd: fn(_c2_run(cfg, st, sd)) for sd in cfg["seeds"]} for st in cfg["starts"]}
 
-    fits = row(lambda r: (r["t_all_below"] is not None, {"first_step_all_groups_below_initial":
-                                                          float(r["t_all_below"] if r["t_all_below"] else math.inf)}))
-    rises = row(lambda r: (r["rare_max_over_initial"] > 1 + K24_RISE_REL,
-                           {"rare_group_max_over_initial": r["rare_max_over_initial"]}))
+    fits = row(lambda r: (r["t_all_below"] is not None and r["t_all_below"] <= horizon,
+                          {"first_step_all_groups_below_initial": float(r["t_all_below"] if r["t_all_below"] else math.inf)}))
+
+    def _order(r):
+        up = math.inf if r["t_rare_above"] is None else r["t_rare_above"]
+        down = math.inf if r["t_rare_below"] is None else r["t_rare_below"]
+        if order == "rise_first":
+            return r["rare_max_over_initial"] > 1 + K24_RISE_REL
+        return down < up  # below its initial value before it ever rises above it
+
+    rises = row(lambda r: (_order(r), {"rare_group_max_over_initial": r["rare_max_over_initial"]}))
     ev = {"protocol": _protocol(cfg, True, {"long_horizon": TL, "step": "the step A.4 selects for the short horizon T"}),
           "tuned_steps_short_horizon": {st: _steps_ev(tune(cfg, "GD", start=st, appendix_c=True)) for st in cfg["starts"]},
           "runs": {st: {str(sd): _c2_run(cfg, st, sd) for sd in cfg["seeds"]} for st in cfg["starts"]},
@@ -553,13 +582,15 @@ def check_c2(p, profile):
                         "its initial value before it falls below it"), "rise_threshold": K24_RISE_REL}
     nf, nr = _judge_numbers(fits[at]), _judge_numbers(rises[at])
     parts = {
-        "eventually_fits": _judge(cfg, f"GD brings every group below its initial loss within {TL} steps", "gd_eventually_fits_all",
-                                  p["gd_eventually_fits_all"], fits, at, ev,
+        "eventually_fits": _judge(cfg, f"GD brings every group below its initial loss within {horizon} steps",
+                                  "gd_eventually_fits_all", p["gd_eventually_fits_all"], fits, at, ev,
                                   f"first step with every group below: {_fmt(nf['first_step_all_groups_below_initial'])}",
-                                  True),
-        "rare_first_worse": _judge(cfg, "rarest group's loss first rises", "rare_classes_first_get_worse",
-                                   p["rare_classes_first_get_worse"], rises, at, ev,
-                                   f"max/initial {_fmt(nr['rare_group_max_over_initial'])}", True),
+                                  True, paper=ref["gd_eventually_fits_all"] if within == "long" else None),
+        "rare_first_worse": _judge(cfg, "rarest group's loss first rises" if order == "rise_first" else
+                                   "rarest group's loss first falls below its initial value before it rises",
+                                   "rare_classes_first_get_worse", p["rare_classes_first_get_worse"], rises, at, ev,
+                                   f"max/initial {_fmt(nr['rare_group_max_over_initial'])}", True,
+                                   paper=ref["rare_classes_first_get_worse"] if order == "rise_first" else None),
     }
     return combine(parts, holds=(f"reproduced at m={cfg['c_m']}, {len(cfg['seeds'])} seeds: the rarest group's loss rises to "
                                  f"{_fmt(nr['rare_group_max_over_initial'])}x its initial value, and every group is below "
