@@ -603,22 +603,47 @@ def printed_f():
     return {"sqrt_reweighting_helps_gd": True}
 
 
-@claim("K24.F", provenance="seed-fulltext", source="K24 (seed 003), appendix F, figure 22 (linear model panel)",
+def _f_variants(p):
+    from theorycheck.core.registry import Variant
+
+    return [
+        Variant("1/sqrt(pi) reweighting hurts GD+m (overall and rare-half loss both higher; flipped sign)", "sign",
+                {**p, "effect": "hurts"}),
+        Variant("1/sqrt(pi) reweighting helps GD+m on the high-frequency classes (wrong dependence on pi)", "dependence",
+                {**p, "where": "frequent"}, param="pi"),
+        Variant("1/sqrt(pi) reweighting hurts GD+m on the low-frequency classes (rare-half loss higher)", "other",
+                {**p, "effect": "hurts", "where": "rare"}),
+    ]
+
+
+@claim("K24.F", provenance="seed-fulltext", source=cite("K24", "appendix F, figure 22 (linear model panel)"),
        statement=("Reweighting the class losses by 1/sqrt(pi_k) helps SGD (here full-batch GD with momentum) on the "
                   "original, unweighted loss."),
-       printed=printed_f, tags=("simulation",))
+       printed=printed_f, parameters=("pi",), variants=_f_variants, tags=("simulation",))
 def check_f(p, profile):
     cfg = config(profile)
     T = cfg["steps"]
     at = _setting(AUTHORS_START, T)
     mass = _group_mass(cfg, cfg["m"])
+    effect, where = p.get("effect", "helps"), p.get("where", "overall_and_rare")
+    if effect not in ("helps", "hurts") or where not in ("overall_and_rare", "overall", "rare", "frequent"):
+        raise ValueError(f"p: effect must be helps or hurts and where overall_and_rare, overall, rare or frequent, "
+                         f"got {effect!r}, {where!r}")
+    paper_form = effect == "helps" and where == "overall_and_rare"
 
     def fn(st, t, sd):
         a, b = _curves(cfg, "GD+m", st)[sd], _curves(cfg, "rGD+m", st, reweight=True)[sd]
         L0, L1 = float(a["loss"][t]), float(b["loss"][t])
         R0, R1 = _rare_loss(a["group_loss"][t], mass), _rare_loss(b["group_loss"][t], mass)
-        ok = L1 < (1 - K24_HELPS_REL) * L0 and R1 < (1 - K24_HELPS_REL) * R0
-        return bool(ok), {"loss_GD+m": L0, "loss_reweighted": L1, "rare_half_GD+m": R0, "rare_half_reweighted": R1}
+        F0, F1 = (_rare_loss(a["group_loss"][t][::-1], mass[::-1]), _rare_loss(b["group_loss"][t][::-1], mass[::-1]))
+        pairs = {"overall_and_rare": [(L0, L1), (R0, R1)], "overall": [(L0, L1)], "rare": [(R0, R1)],
+                 "frequent": [(F0, F1)]}[where]
+        if effect == "helps":
+            ok = all(new < (1 - K24_HELPS_REL) * old for old, new in pairs)
+        else:
+            ok = all(new > (1 + K24_HELPS_REL) * old for old, new in pairs)
+        return bool(ok), {"loss_GD+m": L0, "loss_reweighted": L1, "rare_half_GD+m": R0, "rare_half_reweighted": R1,
+                          "frequent_half_GD+m": F0, "frequent_half_reweighted": F1}
 
     table = _table(cfg, fn, T)
     n = _judge_numbers(table[at])
@@ -626,11 +651,16 @@ def check_f(p, profile):
                                                            "rGD+m": _steps_ev(tune(cfg, "rGD+m", reweight=True, start=st))}
                                                       for st in cfg["starts"]},
           "weights": "objective sum_k w_k pi_k l_k with w_k proportional to 1/sqrt(pi_k), normalised",
-          "criterion": "helps: unweighted overall and rare-half losses both below (1 - K24_HELPS_REL) x those of plain GD+m",
+          "criterion": (f"{effect}: unweighted losses ({where.replace('_', ' ')}) "
+                        + ("below (1 - K24_HELPS_REL)" if effect == "helps" else "above (1 + K24_HELPS_REL)")
+                        + " x those of plain GD+m"),
           "helps_threshold": K24_HELPS_REL}
-    part = _judge(cfg, "1/sqrt(pi) reweighting helps GD+m", "sqrt_reweighting_helps_gd", p["sqrt_reweighting_helps_gd"], table,
+    part = _judge(cfg, f"1/sqrt(pi) reweighting {effect} GD+m ({where.replace('_', ' ')})", "sqrt_reweighting_helps_gd",
+                  p["sqrt_reweighting_helps_gd"], table,
                   at, ev, f"unweighted loss {_fmt(n['loss_reweighted'])} vs {_fmt(n['loss_GD+m'])}; rare half "
-                          f"{_fmt(n['rare_half_reweighted'])} vs {_fmt(n['rare_half_GD+m'])}")
+                          f"{_fmt(n['rare_half_reweighted'])} vs {_fmt(n['rare_half_GD+m'])}; frequent half "
+                          f"{_fmt(n['frequent_half_reweighted'])} vs {_fmt(n['frequent_half_GD+m'])}",
+                  paper=printed_f()["sqrt_reweighting_helps_gd"] if paper_form else None)
     return combine({"reweighting": part}, holds=(f"reproduced at m={cfg['m']}, T={T}, {len(cfg['seeds'])} seeds: 1/sqrt(pi) "
                                                  f"reweighting lowers GD+m's unweighted loss {_fmt(n['loss_GD+m'])} -> "
                                                  f"{_fmt(n['loss_reweighted'])} and rare-half loss {_fmt(n['rare_half_GD+m'])} "
