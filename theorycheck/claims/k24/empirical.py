@@ -51,6 +51,8 @@ import math
 import numpy as np
 
 from theorycheck.claims.k24._empirical_common import (  # noqa: F401  (re-exported for the plots and tests)
+    _RUNS,
+    _TUNED,
     AUTHORS_START,
     STARTS,
     WINDOWS,
@@ -65,12 +67,10 @@ from theorycheck.claims.k24._empirical_common import (  # noqa: F401  (re-export
     _little,
     _progress,
     _protocol,
-    _RUNS,
     _setting,
     _sqrt_weights,
     _steps_ev,
     _table,
-    _TUNED,
     clear_cache,
     config,
     tune,
