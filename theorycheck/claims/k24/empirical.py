@@ -88,6 +88,14 @@ from theorycheck.claims.k24._empirical_common import (  # noqa: F401  (re-export
 )
 from theorycheck.claims.k24._empirical_common import _rare_loss as _rare_loss
 from theorycheck.claims.k24._empirical_common import _spec as _spec_cfg
+from theorycheck.claims.k24._empirical_variants import (
+    _c1_variants,
+    _c2_variants,
+    _f_variants,
+    _fig4_variants,
+    _fig5_variants,
+    _fig7_variants,
+)
 from theorycheck.core.papers import cite
 from theorycheck.core.registry import claim
 from theorycheck.core.result import combine
@@ -148,21 +156,6 @@ def printed_fig4():
 #: makes little progress on the most frequent group).
 FIG4_FORM = {"slow_optimizer": "GD", "slow_end": "rare"}
 _FAMILY = {"GD": ("GD+m", "GD"), "Adam": ("Adam+m", "Adam-m")}
-
-
-def _fig4_variants(p):
-    from theorycheck.core.registry import Variant
-
-    gd, adam = "gd_little_progress_on_rare", "adam_progress_on_all_groups"
-    return [
-        Variant("GD makes little progress on the high-frequency classes (wrong end of pi)", "dependence",
-                {**p, "slow_end": "frequent"}, param="pi"),
-        Variant("Adam makes little progress on the low-frequency classes, GD progresses on all (optimizers swapped)",
-                "other", {**p, "slow_optimizer": "Adam"}),
-        Variant("Adam makes little progress on the frequent classes", "other", {**p, "fast_little_on_frequent": True}),
-        Variant("Adam does not make progress on every group (GD part mended)", "part", {**p, adam: not p[adam]}),
-        Variant("GD does not make little progress on the rare classes (Adam part mended)", "part", {**p, gd: not p[gd]}),
-    ]
 
 
 @claim("K24.fig4", provenance="seed-fulltext", source=cite("K24", "figure 4 and appendix A.2"),
@@ -228,18 +221,6 @@ def printed_fig5():
 #: optimizer sign descent is claimed to behave like on the rare half: "Adam" or "GD") and
 #: ``best_change`` (the change claimed to help most: "direction" or "normalization").
 FIG5_FORM = {"sign_like_on_rare": "Adam", "best_change": "direction"}
-
-
-def _fig5_variants(p):
-    from theorycheck.core.registry import Variant
-
-    return [
-        Variant("sign descent behaves like GD on the low-frequency classes", "other", {**p, "sign_like_on_rare": "GD"}),
-        Variant("sign descent is like Adam only on the frequent classes and like GD on the rare ones (wrong dependence "
-                "on pi)", "dependence", {**p, "sign_like_on_rare": "GD", "sign_like_adam_on_frequent": True}, param="pi"),
-        Variant("normalizing GD helps more than changing the direction", "other", {**p, "best_change": "normalization"}),
-    ]  # the flipped parts are not declared: at the quick size each flip agrees with the proxy at some settings
-    #    (sign is closer to Adam only at t=T; momentum beats sign at every setting), so they are not clearly wrong
 
 
 @claim("K24.fig5", provenance="seed-fulltext", source=cite("K24", "figures 5 and 19 (figure-19 analogue: the linear model "
@@ -371,20 +352,6 @@ def _fig7_run(cfg, start, seed):
     return _RUNS[key]
 
 
-def _fig7_variants(p):
-    from theorycheck.core.registry import Variant
-
-    d, i = "correlated_during_training", "correlated_at_init"
-    return [
-        Variant("correlated at initialisation but not during training (wrong dependence on t)", "dependence",
-                {**p, d: not p[d], i: not p[i]}, param="t"),
-        Variant("already correlated at initialisation (training part mended)", "part", {**p, i: not p[i]}),
-        Variant("not correlated during training (initialisation part mended)", "part", {**p, d: not p[d]}),
-        Variant("anti-correlated with the class frequencies during training (flipped sign)", "sign",
-                {**p, "correlation_sign": -1}),
-    ]
-
-
 @claim("K24.fig7", provenance="seed-fulltext", source=cite("K24", "figure 7, figures 23/27 and appendix G"),
        statement=("Along Adam's path on the linear model of figure 4, the gradient norm and Hessian trace of the blocks w_k "
                   "become correlated with the class frequencies (and with each other) during training; not at "
@@ -451,19 +418,6 @@ def check_fig7(p, profile):
 
 def printed_c1():
     return {"gd_slowdown_normal0": False, "gd_slowdown_normal1": True}
-
-
-def _c1_variants(p):
-    from theorycheck.core.registry import Variant
-
-    a, b = "gd_slowdown_normal0", "gd_slowdown_normal1"
-    return [
-        Variant("with N(1,1) inputs GD's slowdown is on the high-frequency classes (wrong dependence on pi)", "dependence",
-                {**p, "slowdown_end": "frequent"}, param="pi"),
-        Variant("the slowdown also shows with N(0,1) inputs (N(1,1) part mended)", "part", {**p, a: not p[a]}),
-        Variant("no slowdown with N(1,1) inputs either (N(0,1) part mended)", "part", {**p, b: not p[b]}),
-        Variant("the inputs swapped: slowdown with N(0,1), none with N(1,1)", "other", {**p, a: not p[a], b: not p[b]}),
-    ]
 
 
 @claim("K24.C1", provenance="seed-fulltext", source=cite("K24", "appendix C.1, figure 15"),
@@ -548,21 +502,6 @@ def _c2_run(cfg, start, seed) -> dict:
     return _RUNS[key]
 
 
-def _c2_variants(p):
-    from theorycheck.core.registry import Variant
-
-    a, b = "gd_eventually_fits_all", "rare_classes_first_get_worse"
-    return [
-        Variant("GD already fits all classes within the short horizon T (wrong dependence on t: not only eventually)",
-                "dependence", {**p, "fits_within": "T"}, param="t"),
-        Variant("the rarest classes' loss first falls below its initial value and only later rises (order in t "
-                "reversed)", "dependence", {**p, "rare_order": "fall_first"}, param="t"),
-        Variant("GD never fits all classes within the long horizon (rise part mended)", "part", {**p, a: not p[a]}),
-        Variant("the rarest classes' loss never rises above its initial value (fit part mended)", "part",
-                {**p, b: not p[b]}),
-    ]
-
-
 @claim("K24.C2", provenance="seed-fulltext", source=cite("K24", "appendix C.2, figure 16"),
        statement=("GD eventually fits all classes given enough steps (same step size, longer horizon); the loss of the "
                   "least frequent classes first rises above its initial value and only later goes below it."),
@@ -620,19 +559,6 @@ def check_c2(p, profile):
 
 def printed_f():
     return {"sqrt_reweighting_helps_gd": True}
-
-
-def _f_variants(p):
-    from theorycheck.core.registry import Variant
-
-    return [
-        Variant("1/sqrt(pi) reweighting hurts GD+m (overall and rare-half loss both higher; flipped sign)", "sign",
-                {**p, "effect": "hurts"}),
-        Variant("1/sqrt(pi) reweighting helps GD+m on the high-frequency classes (wrong dependence on pi)", "dependence",
-                {**p, "where": "frequent"}, param="pi"),
-        Variant("1/sqrt(pi) reweighting hurts GD+m on the low-frequency classes (rare-half loss higher)", "other",
-                {**p, "effect": "hurts", "where": "rare"}),
-    ]
 
 
 @claim("K24.F", provenance="seed-fulltext", source=cite("K24", "appendix F, figure 22 (linear model panel)"),
