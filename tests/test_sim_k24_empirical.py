@@ -68,15 +68,39 @@ def test_flipped_statement_flips_exactly_the_parts_that_read_it(tiny, cid):
                 assert a == b
 
 
-def test_down_scaled_profile_never_corrects_the_paper(monkeypatch):
+def test_down_scaled_profile_never_corrects_the_paper_but_refutes_what_it_does_not_report(monkeypatch):
+    """At a down-scaled size the paper's own statement is never corrected (its figure is evidence
+    at the paper's size); a statement the paper does not report (the flipped booleans, the other
+    end of the frequency range, the optimizers swapped) is rejected part by part when every seed
+    contradicts it, even where another part is undecided."""
     _tiny(monkeypatch, decisive=False)
-    p = K.printed_fig4()
-    flipped = {k: not v for k, v in p.items()}
-    res = K.check_fig4(flipped, "quick")
-    assert res.verdict is Verdict.INCONCLUSIVE
+    res = K.check_fig4(K.printed_fig4(), "quick")
+    assert res.verdict is not Verdict.CORRECTED
     assert all(v["verdict"] in ("inconclusive", "holds") for v in _parts(res).values())
-    assert any("not reproduced at this size" in v["finding"] for v in _parts(res).values())
+    for form in ({"slow_end": "frequent"}, {"slow_optimizer": "Adam"}):
+        res = K.check_fig4({**K.printed_fig4(), **form}, "quick")
+        parts = _parts(res)
+        assert res.verdict is Verdict.CORRECTED and res.correction
+        for v in parts.values():  # a corrected part is one no seed supports; the others read their own numbers
+            if v["verdict"] == "corrected":
+                assert all(b != v["claimed"] for b in v["measured_per_seed"][v["verdict_setting"]])
+    flipped = {k: not v for k, v in K.printed_fig4().items()}
+    res = K.check_fig4(flipped, "quick")
+    contradicted = [v for v in _parts(res).values()
+                    if all(b != v["claimed"] for b in v["measured_per_seed"][v["verdict_setting"]])]
+    assert all(v["verdict"] == "corrected" for v in contradicted)
+    if contradicted:
+        assert "not a form the paper reports" in res.correction
     K.clear_cache()
+
+
+def test_correction_text_follows_the_statement(tiny):
+    """The correction is built from the measurement and the statement's form, not written."""
+    a = K.check_fig4({**K.printed_fig4(), "slow_end": "frequent"}, "full")
+    b = K.check_fig4({**K.printed_fig4(), "slow_optimizer": "Adam"}, "full")
+    assert "most frequent group" in a.correction and "Adam" in b.correction.split("=")[0]
+    with pytest.raises(ValueError, match="slow_end"):
+        K.check_fig4({**K.printed_fig4(), "slow_end": "middle"}, "full")
 
 
 def test_evidence_does_not_depend_on_which_claims_ran_before(tiny):

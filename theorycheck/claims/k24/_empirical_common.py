@@ -138,12 +138,16 @@ def _interval(values) -> list:
 
 
 def _judge(cfg: dict, what: str, key: str, claimed: bool, table: dict, verdict_at: str, ev: dict, numbers: str,
-           appendix_c: bool = False) -> Result:
+           appendix_c: bool = False, paper: bool | None = None) -> Result:
     """``table[setting][seed] = (measured bool, {metric: value})``. The verdict reads
-    ``table[verdict_at]``: every seed as claimed -> holds; no seed as claimed -> corrected under
-    the paper's protocol (``paper`` profile), inconclusive at a down-scaled size or horizon
-    (``quick``/``full``: a proxy that does not reproduce is no evidence against the paper's
-    setting); seeds disagreeing -> inconclusive. The finding lists the other settings."""
+    ``table[verdict_at]``: every seed as claimed -> holds; seeds disagreeing -> inconclusive; no
+    seed as claimed -> corrected under the paper's protocol (``paper`` profile). At a down-scaled
+    size or horizon (``quick``/``full``) a part that no seed reproduces is inconclusive when it is
+    what the paper's own figure shows (``paper``: the value the paper reports for this part, in
+    this form): the figure is evidence at the paper's size that a smaller proxy does not outweigh.
+    A part the paper does not report (``claimed != paper``, or ``paper`` None: another optimizer,
+    the other end of the frequency range, the other order in time) has no such support, so every
+    seed contradicting it rejects it at any size. Each part is decided on its own."""
     claimed = bool(claimed)
     m, T = _size(cfg, appendix_c)
     size = f"m={m}, T={T}, {len(cfg['seeds'])} seeds"
@@ -165,11 +169,14 @@ def _judge(cfg: dict, what: str, key: str, claimed: bool, table: dict, verdict_a
     if k == n:
         return Result(Verdict.HOLDS, f"{what}: {claimed} for {n}/{n} seeds at {verdict_at} ({size}; {numbers}){elsewhere}",
                       "simulation", ev)
-    if k == 0 and cfg["profile"] == "paper":
+    decisive = cfg["profile"] == "paper" or paper is None or claimed != bool(paper)
+    ev["decided_at_this_size"] = decisive
+    if k == 0 and decisive:
         return Result(Verdict.CORRECTED, f"{what} is {not claimed} for {n}/{n} seeds at {verdict_at} (claimed {claimed}; "
                       f"{size}; {numbers}){elsewhere}", "simulation", ev,
-                      correction=f"measured under the paper's protocol ({size}, {verdict_at}): {what} = {not claimed} "
-                                 f"for every seed ({numbers})")
+                      correction=(f"measured under the paper's protocol ({size}, {verdict_at})" if cfg["profile"] == "paper"
+                                  else f"measured at a down-scaled size ({size}, {verdict_at}; not a form the paper reports)")
+                                 + f": {what} = {not claimed} for every seed ({numbers})")
     if k == 0:
         return Result(Verdict.INCONCLUSIVE, f"not reproduced at this size: {what} is {not claimed} for {n}/{n} seeds at "
                       f"{verdict_at} ({size}; claimed {claimed}; {numbers}){elsewhere}; the paper's size and horizon are the "
@@ -207,9 +214,15 @@ def _group_mass(cfg, m):
     return np.bincount(frequency_splits(sizes, cfg["split"]), weights=sizes / sizes.sum())
 
 
-def _little(c, t) -> tuple[bool, dict]:
+def _little(c, t, end: str = "rare") -> tuple[bool, dict]:
+    """Little progress on the rarest group (``end="rare"``) or the most frequent one
+    (``end="frequent"``): ``r_g < SIM_LITTLE_PROGRESS * r_overall``."""
+    if end not in ("rare", "frequent"):
+        raise ValueError(f"end: must be 'rare' or 'frequent', got {end!r}")
     r, a = _progress(c["group_loss"], t), _progress(c["loss"], t)
-    return bool(r[-1] < SIM_LITTLE_PROGRESS * a), {"r_rarest": float(r[-1]), "r_overall": float(a)}
+    g = r[-1] if end == "rare" else r[0]
+    name = "r_rarest" if end == "rare" else "r_most_frequent"
+    return bool(g < SIM_LITTLE_PROGRESS * a), {name: float(g), "r_overall": float(a)}
 
 
 def _all_progress(c, t) -> tuple[bool, dict]:
