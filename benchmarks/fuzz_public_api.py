@@ -257,6 +257,14 @@ def worker():
     import warnings
 
     warnings.simplefilter("ignore")
+    # the protocol goes to a private copy of stdout; whatever a library prints goes to /dev/null
+    out_fd = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+
+    def emit(d):
+        os.write(out_fd, (json.dumps(d) + "\n").encode())
+
     ex = _context_examples(_examples())
     funcs = public_callables()
     resource.setrlimit(resource.RLIMIT_AS, (12 * 2**30, 12 * 2**30))
@@ -274,18 +282,18 @@ def worker():
                         continue
                     jobs.append((qn, p.name, group, label))
     start = int(sys.argv[sys.argv.index("--start") + 1]) if "--start" in sys.argv else 0
-    print(json.dumps({"njobs": len(jobs)}), flush=True)
+    emit({"njobs": len(jobs)})
     fmap = dict(funcs)
     base_cache = {}
     values = dict(_bad_values() + _extreme_values())
     for i in range(start, len(jobs)):
         qn, pname, group, label = jobs[i]
-        print(json.dumps({"start": i, "fn": qn, "param": pname, "value": label}), flush=True)
+        emit({"start": i, "fn": qn, "param": pname, "value": label})
         fn = fmap[qn]
         if qn not in base_cache:
             base_cache[qn] = _baseline(fn, ex)[0]
         if base_cache[qn] is None:
-            print(json.dumps({"i": i, "fn": qn, "param": pname, "value": label, "kind": "nobaseline"}), flush=True)
+            emit({"i": i, "fn": qn, "param": pname, "value": label, "kind": "nobaseline"})
             continue
         kw = dict(base_cache[qn])
         kw[pname] = values[label]
@@ -299,8 +307,8 @@ def worker():
         except Exception as e:  # noqa: BLE001 - the point is to count them
             kind = "obscure"
             msg = f"{type(e).__name__}: {str(e)[:140]}"
-        print(json.dumps({"i": i, "fn": qn, "param": pname, "value": label, "kind": kind, "msg": msg}), flush=True)
-    print(json.dumps({"done": True}), flush=True)
+        emit({"i": i, "fn": qn, "param": pname, "value": label, "kind": kind, "msg": msg})
+    emit({"done": True})
 
 
 # --------------------------------------------------------------------------- the driver side
@@ -323,7 +331,10 @@ def drive(limit: float, only: str | None):
             lines = pending.split(b"\n")
             pending = lines.pop()
             for line in lines:
-                d = json.loads(line)
+                try:
+                    d = json.loads(line)
+                except ValueError:
+                    continue  # not a protocol line
                 last = time.monotonic()
                 if "njobs" in d:
                     njobs = d["njobs"]

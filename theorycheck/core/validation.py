@@ -63,10 +63,12 @@ def _interval(lo, hi, lo_open, hi_open) -> str:
 # --- numbers and arrays --------------------------------------------------------------------------
 
 def check_real(x: Any, name: str, lo: float | None = None, hi: float | None = None, *, lo_open: bool = False,
-               hi_open: bool = False, finite: bool = True):
+               hi_open: bool = False, finite: bool = True, scalar: bool = False):
     """Real number(s) in an interval (``lo``/``hi`` ``None``: unbounded; ``*_open``: strict).
-    Returns a float (scalar input) or a float64 array."""
+    Returns a float (scalar input) or a float64 array; ``scalar=True`` refuses arrays."""
     a = _as_array(x, name)
+    if scalar and a.ndim:
+        raise ValueError(f"{name}: must be a single real number, got an array of shape {a.shape}")
     if finite and not np.isfinite(a).all():
         raise ValueError(f"{name}: must be finite, valid range {_interval(lo, hi, lo_open, hi_open)}")
     bad = np.zeros(a.shape, dtype=bool)

@@ -14,15 +14,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from theorycheck.core.validation import check_classes, check_positive
+from theorycheck.core.validation import check_choice, check_classes, check_int, check_positive
 
 INPUT_DISTRIBUTIONS = ("uniform", "normal0", "normal1")
 
 
+#: Largest number of groups: ``c = 2^m - 1`` classes and ``n = m 2^m`` samples (m = 24: 4e8
+#: samples); beyond it the data set does not fit in memory.
+M_MAX = 24
+
+
 def _check_m(m) -> int:
-    if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < 1:
-        raise ValueError(f"m: the number of groups must be an integer >= 1, got {m!r}")
-    return int(m)
+    return check_int(m, "m", 1, M_MAX)
 
 
 def heavy_tailed_class_sizes(m: int) -> tuple[np.ndarray, np.ndarray]:
@@ -55,10 +58,17 @@ def heavy_tailed_labels(m: int, d: int | None = None, *, inputs: str = "uniform"
     sizes, groups = heavy_tailed_class_sizes(m)
     if d is None:
         d = (m + 1) * 2**m
-    if isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d < 1:
-        raise ValueError(f"d: the input dimension must be an integer >= 1, got {d!r}")
-    if inputs not in INPUT_DISTRIBUTIONS:
-        raise ValueError(f"inputs: must be one of {INPUT_DISTRIBUTIONS}, got {inputs!r}")
+    d = check_int(d, "d", 1)
+    check_choice(inputs, "inputs", INPUT_DISTRIBUTIONS)
+    seed = check_int(seed, "seed", 0)
+    try:
+        if dtype is None:
+            raise TypeError
+        dtype = np.dtype(dtype)
+    except TypeError:
+        raise ValueError(f"dtype: must be a numpy floating dtype, got {dtype!r}") from None
+    if dtype.kind != "f" or dtype == np.float16:
+        raise ValueError(f"dtype: must be float32 or float64, got {dtype}")
     rng = np.random.default_rng(seed)
     y = np.repeat(np.arange(sizes.size), sizes)
     n = y.size

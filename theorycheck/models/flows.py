@@ -368,8 +368,8 @@ def per_class_loss(W) -> np.ndarray:
 
 
 def _log_time(t_eval):
-    t_eval = np.asarray(check_time(t_eval, "t_eval"), float).ravel()
-    if t_eval.size == 0 or np.any(np.diff(t_eval) < 0):
+    t_eval = np.atleast_1d(np.asarray(check_time(t_eval, "t_eval"), float))
+    if t_eval.ndim != 1 or t_eval.size == 0 or np.any(np.diff(t_eval) < 0):
         raise ValueError("t_eval: must be a non-empty non-decreasing array of times >= 0")
     if t_eval[-1] > ODE_T_MAX:
         raise ValueError(f"t_eval: the ODE routes integrate up to t = {ODE_T_MAX:g} (use the closed forms beyond), "
@@ -412,6 +412,9 @@ def solve_reduced_gradient_flow(t_eval, pi, c, *, rtol: float = tol.ODE_RTOL, at
         scale = math.exp(s) * pi  # dt/ds = 1 + t = e^s
         return np.concatenate([scale * g, -scale * g / z])
 
+    if s_eval[-1] == 0:  # every time is 0: the initial state
+        a, b = np.zeros((n, t_eval.size)), np.zeros((n, t_eval.size))
+        return a, b, np.logaddexp(0.0, logz + b - a)
     sol = solve_ivp(rhs, (0.0, float(s_eval[-1])), np.zeros(2 * n), method=method, t_eval=s_eval,
                     rtol=rtol, atol=atol)
     if not sol.success:  # pragma: no cover - reported, never silenced
@@ -440,6 +443,9 @@ def solve_full_gradient_flow(t_eval, pi, *, W0=None, rtol: float = tol.ODE_RTOL,
     def rhs(s, y):
         return -math.exp(s) * _loss_gradient(y.reshape(c, c), pi).ravel()
 
+    if s_eval[-1] == 0:  # every time is 0: the initial state
+        W = np.broadcast_to(W0, (t_eval.size, c, c)).copy()
+        return W, per_class_loss(W).T
     sol = solve_ivp(rhs, (0.0, float(s_eval[-1])), W0.ravel(), method=method, t_eval=s_eval, rtol=rtol, atol=atol)
     if not sol.success:  # pragma: no cover
         raise RuntimeError(f"solve_ivp failed on the full flow: {sol.message}")

@@ -27,7 +27,19 @@ import math
 
 import numpy as np
 
-from theorycheck.core.validation import check_choice, check_finite, check_positive
+from theorycheck.core.validation import (
+    check_array,
+    check_beta,
+    check_callable,
+    check_choice,
+    check_finite,
+    check_int,
+    check_positive,
+    check_real,
+    check_returned,
+    check_seed,
+    contract,
+)
 from theorycheck.models import msign as _msign
 
 #: method -> (source, defaults)
@@ -49,8 +61,17 @@ MISSING = {"muonlight": "definition not found (Y26's full text and code were not
 
 
 # ------------------------------------------------------------------------------ samplers
+def _check_size(size, name: str = "size"):
+    """A numpy sample size: an integer >= 0 or a tuple of them."""
+    if isinstance(size, (tuple, list)):
+        return tuple(check_int(n, name, 0) for n in size)
+    return check_int(size, name, 0)
+
+
 def _check_alpha(alpha, name="alpha"):
     a = check_positive(alpha, name)
+    if np.ndim(a):
+        raise ValueError(f"{name}: must be a scalar, got shape {np.shape(a)}")
     if not (0 < a <= 2):
         raise ValueError(f"{name}: the stability index must satisfy 0 < alpha <= 2, got {alpha!r}")
     return float(a)
@@ -66,8 +87,9 @@ def sample_sas(alpha: float, size, rng=None, scale: float = 1.0) -> np.ndarray:
     ``alpha = 2`` is Gaussian with variance ``2 scale^2``.
     """
     a = _check_alpha(alpha)
-    check_positive(scale, "scale")
-    rng = np.random.default_rng(rng)
+    size = _check_size(size)
+    scale = float(check_positive(scale, "scale"))
+    rng = np.random.default_rng(check_seed(rng, "rng"))
     U = rng.uniform(-np.pi / 2, np.pi / 2, size)
     W = rng.exponential(1.0, size)
     if a == 1.0:
@@ -79,24 +101,32 @@ def sample_sas(alpha: float, size, rng=None, scale: float = 1.0) -> np.ndarray:
 
 def sample_t(nu: float, size, rng=None, scale: float = 1.0) -> np.ndarray:
     """Student-t samples with ``nu`` degrees of freedom (tail index ``nu``: ``P(|X| > x) ~ c x^-nu``)."""
-    check_positive(nu, "nu")
-    check_positive(scale, "scale")
-    return scale * np.random.default_rng(rng).standard_t(nu, size)
+    nu = float(check_positive(nu, "nu"))
+    size = _check_size(size)
+    scale = float(check_positive(scale, "scale"))
+    return scale * np.random.default_rng(check_seed(rng, "rng")).standard_t(nu, size)
 
 
 def sample_noise(kind: str, index: float, size, rng=None, scale: float = 1.0) -> np.ndarray:
     """``kind = "sas"`` (stability index ``index``) or ``"t"`` (``index`` degrees of freedom)."""
     check_choice(kind, "kind", ("sas", "t"))
+    index = float(check_positive(index, "index"))
+    if kind == "sas" and index > 2:
+        raise ValueError(f"index: the stability index of 'sas' must satisfy 0 < index <= 2, got {index!r}")
     return sample_sas(index, size, rng, scale) if kind == "sas" else sample_t(index, size, rng, scale)
 
 
+@contract(nonfinite="E|X|^p is infinite for p >= alpha < 2 (documented: math.inf)")
 def sas_abs_moment(alpha: float, p: float) -> float:
     """``E|X|^p`` for the standard symmetric alpha-stable ``X`` (cf ``exp(-|t|^alpha)``), ``-1 < p < alpha``:
     ``2^p Gamma((1+p)/2) Gamma(1 - p/alpha) / (sqrt(pi) Gamma(1 - p/2))`` (Shanbhag & Sreehari 1977;
     at ``alpha = 2`` the Gaussian ``N(0, 2)`` moment). Infinite for ``p >= alpha < 2``."""
     a = _check_alpha(alpha)
-    if not (-1 < p < a or (a == 2 and -1 < p)):
+    p = float(check_real(p, "p", -1.0, None, lo_open=True))
+    if not (p < a or a == 2):
         return math.inf
+    if a == 2 and p > 340:
+        raise ValueError(f"p: the Gaussian moment E|X|^p overflows float64 for p > ~340, got {p!r}")
     if a == 2:
         return 2**p * math.gamma((1 + p) / 2) / math.sqrt(math.pi)
     return 2**p * math.gamma((1 + p) / 2) * math.gamma(1 - p / a) / (math.sqrt(math.pi) * math.gamma(1 - p / 2))
@@ -110,7 +140,7 @@ def hill(x, k: int | None = None) -> float:
     tail is only asymptotically Pareto (e.g. alpha-stable with alpha near 2)."""
     a = np.sort(np.abs(np.asarray(check_finite(x, "x"), dtype=float)).ravel())[::-1]
     n = a.size
-    k = int(math.isqrt(n)) if k is None else int(k)
+    k = int(math.isqrt(n)) if k is None else check_int(k, "k", 1)
     if not (1 <= k < n):
         raise ValueError(f"k: must satisfy 1 <= k < n = {n}, got {k}")
     if a[k] <= 0:
@@ -127,7 +157,7 @@ def block_sum_index(x, k1: int | None = None) -> float:
     (block sums are then in the domain of attraction of a ``nu``-stable law)."""
     a = np.asarray(check_finite(x, "x"), dtype=float).ravel()
     n = a.size
-    k1 = int(math.isqrt(n)) if k1 is None else int(k1)
+    k1 = int(math.isqrt(n)) if k1 is None else check_int(k1, "k1", 2)
     if not (2 <= k1 <= n // 2):
         raise ValueError(f"k1: must satisfy 2 <= k1 <= n/2 = {n // 2}, got {k1}")
     k2 = n // k1
@@ -151,6 +181,12 @@ def newton_schulz5(G: np.ndarray, steps: int = 5) -> np.ndarray:
     return _msign.newton_schulz(G, steps, NS_COEFFS, eps=1e-7)
 
 
+def _ns5(G: np.ndarray, steps: int) -> np.ndarray:
+    """:func:`newton_schulz5` without the input checks (the optimizer loop: a blow-up propagates)."""
+    return _msign._newton_schulz(G, steps, NS_COEFFS, eps=1e-7)
+
+
+@contract(nonfinite="non-finite entries of X_T mark runs that blew up (documented)")
 def run_method(method: str, grad_fn, x0: np.ndarray, lrs, noise: np.ndarray, **hyper):
     """Run ``method`` with every step size in ``lrs`` on the noise streams ``noise``.
 
@@ -162,9 +198,21 @@ def run_method(method: str, grad_fn, x0: np.ndarray, lrs, noise: np.ndarray, **h
     non-finite entries mark blow-ups. Update rules: see :data:`METHODS`.
     """
     check_choice(method, "method", tuple(METHODS))
+    check_callable(grad_fn, "grad_fn")
+    x0 = check_array(x0, "x0", ndim=2, min_size=1)
     lrs = np.atleast_1d(check_positive(lrs, "lrs")).astype(float)
+    if lrs.ndim != 1:
+        raise ValueError(f"lrs: must be a scalar or 1-D, got shape {lrs.shape}")
+    unknown = set(hyper) - set(METHODS[method][1])
+    if unknown:
+        raise ValueError(f"hyper: {method} has no hyper-parameter(s) {sorted(unknown)}; known: {sorted(METHODS[method][1])}")
     p = {**METHODS[method][1], **hyper}
-    noise = np.asarray(noise, dtype=float)
+    for k in ("beta", "beta1", "beta2"):
+        if k in p:
+            p[k] = check_beta(p[k], k)
+    if "ns_steps" in p:
+        p["ns_steps"] = check_int(p["ns_steps"], "ns_steps", 0)
+    noise = check_array(noise, "noise")
     if noise.ndim != 4 or noise.shape[2:] != np.shape(x0):
         raise ValueError(f"noise: must have shape (steps, seeds) + x0.shape = (*, *) + {np.shape(x0)}, got {noise.shape}")
     steps, seeds = noise.shape[:2]
@@ -174,7 +222,7 @@ def run_method(method: str, grad_fn, x0: np.ndarray, lrs, noise: np.ndarray, **h
     lr = lrs.reshape((-1,) + (1,) * (len(shape) - 1))
     with np.errstate(over="ignore", invalid="ignore"):
         for t in range(steps):
-            G = grad_fn(X) + noise[t][None]
+            G = np.asarray(grad_fn(X), dtype=float) + noise[t][None]
             if method == "sgd":
                 X = X - lr * G
             elif method == "signsgd":
@@ -190,7 +238,7 @@ def run_method(method: str, grad_fn, x0: np.ndarray, lrs, noise: np.ndarray, **h
                 m = p["beta"] * m + (1 - p["beta"]) * G
                 u = (1 - p["beta"]) * G + p["beta"] * m
                 rows, cols = shape[-2], shape[-1]
-                X = X - lr * newton_schulz5(u, p["ns_steps"]) * max(1.0, rows / cols) ** 0.5
+                X = X - lr * _ns5(u, p["ns_steps"]) * max(1.0, rows / cols) ** 0.5
     return X
 
 
@@ -201,11 +249,12 @@ def regression_noise(u: np.ndarray, n: int, nu: float, rng=None) -> tuple[np.nda
     ``g = a (a^T u - eps)`` has mean ``grad f = s2 u`` (``s2 = nu/(nu-2)``) and noise
     ``g - grad f = (a a^T - s2 I) u - a eps``: its size grows with ``||grad f||``, and its tail
     index is ``nu/2`` (from ``a_i^2 u_i``). Returns ``(grad f, noise samples (n, d))``."""
-    check_positive(nu, "nu")
+    nu = float(check_positive(nu, "nu"))
     if nu <= 2:
         raise ValueError(f"nu: the regression problem needs a finite covariance, nu > 2, got {nu}")
-    rng = np.random.default_rng(rng)
-    u = np.asarray(u, dtype=float)
+    n = check_int(n, "n", 1)
+    rng = np.random.default_rng(check_seed(rng, "rng"))
+    u = check_array(u, "u", ndim=1, min_size=1)
     d = u.size
     s2 = nu / (nu - 2)
     a = rng.standard_t(nu, (n, d))
@@ -219,10 +268,21 @@ def moment_growth(samples_fn, p: float, n: int, factor: int = 100, repeats: int 
 
     For a finite ``p``-th moment the ratio tends to 1; for an infinite one (``p > tail index``)
     the sample mean grows like ``n^{p/alpha - 1}``, so the ratio is about ``factor^{p/alpha - 1}``."""
-    rng = np.random.default_rng(rng)
+    check_callable(samples_fn, "samples_fn")
+    p = float(check_positive(p, "p"))
+    n = check_int(n, "n", 1)
+    factor = check_int(factor, "factor", 2)
+    repeats = check_int(repeats, "repeats", 1)
+    rng = np.random.default_rng(check_seed(rng, "rng"))
     ratios, small = [], []
     for _ in range(repeats):
-        z = np.abs(samples_fn(factor * n, rng)) ** p
+        z = np.abs(check_returned(samples_fn(factor * n, rng), "samples_fn")).ravel()
+        if z.size != factor * n:
+            raise ValueError(f"samples_fn: must return factor * n = {factor * n} samples, got {z.size}")
+        with np.errstate(over="ignore"):
+            z = z ** p
+        if not np.isfinite(z).all() or z[:n].mean() == 0:
+            raise ValueError("p: |Z|^p overflows float64 or the first n samples are all 0")
         small.append(float(z[:n].mean()))
         ratios.append(float(z.mean() / z[:n].mean()))
     return {"median_ratio": float(np.median(ratios)), "ratios": ratios, "n": n, "factor": factor, "p": p}

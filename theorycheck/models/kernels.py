@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from theorycheck.core.validation import check_array, check_int
+
 __all__ = [
     "log_softmax", "softmax", "one_minus_softmax", "per_sample_loss", "loss", "gradient",
     "per_sample_gradient", "hessian_block", "hessian", "block_traces", "grad_block_norms",
@@ -40,22 +42,12 @@ __all__ = [
 # --- validation -----------------------------------------------------------------------------
 
 def _finite_array(a, name: str, ndim: int) -> np.ndarray:
-    try:
-        arr = np.asarray(a, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name}: must be a real array, got {type(a).__name__}") from None
-    if arr.ndim != ndim:
-        raise ValueError(f"{name}: must be a {ndim}-D array, got shape {arr.shape}")
-    if np.isnan(arr).any():
-        raise ValueError(f"{name}: contains NaN")
-    if not np.isfinite(arr).all():
-        raise ValueError(f"{name}: must be finite (contains inf)")
-    return arr
+    return check_array(a, name, ndim=ndim)
 
 
-def _prepare(W, X, y=None, b=None):
+def _prepare(W, X, y=None, b=None, need_y=False):
     """Validate and return ``(Wa, Xa, y)`` with the bias folded in (``Wa = [W, b]``,
-    ``Xa = [X, 1]``)."""
+    ``Xa = [X, 1]``); ``need_y``: the labels are required."""
     W = _finite_array(W, "W", 2)
     X = _finite_array(X, "X", 2)
     c, d = W.shape
@@ -71,8 +63,14 @@ def _prepare(W, X, y=None, b=None):
             raise ValueError(f"b: the bias must have c = {c} entries, got {b.shape[0]}")
         W = np.concatenate([W, b[:, None]], axis=1)
         X = np.concatenate([X, np.ones((X.shape[0], 1))], axis=1)
+    if y is None and need_y:
+        raise ValueError("y: the labels are required (a 1-D array of n integers in [0, c-1])")
     if y is not None:
+        if isinstance(y, (str, bytes)):
+            raise ValueError(f"y: must be a 1-D array of n = {X.shape[0]} integer labels, got {y!r}")
         ya = np.asarray(y)
+        if ya.dtype.kind not in "iuf":
+            raise ValueError(f"y: labels must be integers in [0, c-1], got dtype {ya.dtype}")
         if ya.ndim != 1 or ya.shape[0] != X.shape[0]:
             raise ValueError(f"y: must be a 1-D array of n = {X.shape[0]} labels, got shape {ya.shape}")
         if ya.size and not np.issubdtype(ya.dtype, np.integer):
@@ -117,7 +115,7 @@ def one_minus_softmax(Z) -> np.ndarray:
 
 def per_sample_loss(W, X, y, b=None) -> np.ndarray:
     """``l_i = -log softmax(W x_i + b)_{y_i}``, shape ``(n,)``."""
-    W, X, y = _prepare(W, X, y, b)
+    W, X, y = _prepare(W, X, y, b, need_y=True)
     LP = log_softmax(X @ W.T)
     return -LP[np.arange(X.shape[0]), y]
 
@@ -130,13 +128,15 @@ def loss(W, X, y, b=None) -> float:
 def per_sample_gradient(W, x, y: int, b=None) -> np.ndarray:
     """``grad_W l(W, x, y)``, shape ``(c, d)`` (``(c, d+1)`` with bias): row ``k`` is
     ``(p_k - 1[y = k]) x``."""
-    return gradient(W, np.atleast_2d(x), np.array([y]), b)
+    x = check_array(x, "x", ndim=1, min_size=1)
+    y = check_int(y, "y", 0)
+    return gradient(W, x[None, :], np.array([y]), b)
 
 
 def gradient(W, X, y, b=None) -> np.ndarray:
     """``grad_W L``, shape ``(c, d)`` (``(c, d+1)`` with bias, last column the bias):
     ``G = (1/n) (P - Y)^T X`` with ``Y`` the one-hot labels."""
-    W, X, y = _prepare(W, X, y, b)
+    W, X, y = _prepare(W, X, y, b, need_y=True)
     R = softmax(X @ W.T)
     R[np.arange(X.shape[0]), y] -= 1.0
     return R.T @ X / X.shape[0]
@@ -212,7 +212,7 @@ def class_moments(X, y, c: int) -> dict[str, np.ndarray]:
         raise ValueError(f"c: the number of classes must be an integer >= 2, got {c!r}")
     X = _finite_array(X, "X", 2)
     Wdummy = np.zeros((c, X.shape[1]))
-    _, _, y = _prepare(Wdummy, X, y)
+    _, _, y = _prepare(Wdummy, X, y, need_y=True)
     n = X.shape[0]
     counts = np.bincount(y, minlength=c).astype(np.float64)
     sums = np.zeros((c, X.shape[1]))
