@@ -275,7 +275,11 @@ class _NaNCallable:
         return "<callable returning NaN>"
 
 
-def bad_values(v) -> list[tuple[str, object]]:
+#: String parameters that take free text (any string is valid).
+FREE_TEXT = {"label", "name"}
+
+
+def bad_values(v, name: str = "") -> list[tuple[str, object]]:
     """Values that must be rejected with a ValueError naming the parameter, by the kind of the
     baseline value ``v``."""
     common = [("str", "abc"), ("object", object()), ("complex", 1 + 1j)]
@@ -288,7 +292,8 @@ def bad_values(v) -> list[tuple[str, object]]:
     if isinstance(v, (float, np.floating)):
         return [("nan", float("nan")), ("None", None)] + common
     if isinstance(v, str):
-        return [("unknown", "no-such-choice"), ("None", None), ("nan", float("nan")), ("int", 1)]
+        unknown = [] if name in FREE_TEXT else [("unknown", "no-such-choice")]
+        return unknown + [("None", None), ("nan", float("nan")), ("int", 1)]
     if isinstance(v, np.ndarray):
         out = [("None", None), ("str", "abc"), ("object", object())]
         if v.dtype.kind == "f" and v.size:
@@ -307,8 +312,8 @@ def bad_values(v) -> list[tuple[str, object]]:
         return [("None", None), ("str", "abc"), ("nan-list", [float("nan")] * max(1, len(v))), ("object", object())]
     if isinstance(v, dict):
         return [("None", None), ("str", "abc"), ("nan", float("nan"))]
-    if v is None:
-        return [("nan", float("nan")), ("str", "abc"), ("object", object())]
+    if v is None:  # the default None: a string may be a valid value (a name), so it is an extreme value
+        return [("nan", float("nan")), ("object", object())]
     return [("None", None), ("float", 1.0), ("str", "abc")]  # an object (a problem, a model, ...)
 
 
@@ -316,8 +321,10 @@ def extreme_values(v, count: bool) -> list[tuple[str, object]]:
     """Extreme but well-formed values: a finite answer or a named ValueError."""
     if callable(v) and not isinstance(v, type) and not hasattr(v, "shape"):
         return [("nan-callable", _NaNCallable())]  # never a non-finite answer; a ValueError naming it if used
-    if isinstance(v, bool) or isinstance(v, str) or v is None:
-        return []
+    if v is None:
+        return [("str", "abc"), ("int", 3)]
+    if isinstance(v, bool) or isinstance(v, str):
+        return [("any-text", "some text")]
     if count:
         return [("0", 0), ("1", 1), ("-1", -1), ("huge-float", 1e300)]
     if isinstance(v, (int, np.integer, float, np.floating)):
@@ -519,7 +526,7 @@ def test_bad_values_are_rejected(qualname):
         pytest.skip("no baseline (test_every_function_has_a_baseline fails)")
     for p in params:
         v = kw.get(p.name, p.default)
-        for label, bad in bad_values(v):
+        for label, bad in bad_values(v, p.name):
             if bad is None and p.default is None:
                 continue  # None is this parameter's documented default
             check_call(qualname, {**kw, p.name: bad}, p.name, "bad", label)
@@ -544,7 +551,7 @@ def _draw_call(data, qualname, kw, params):
         return call, None, "valid", "valid"
     p = data.draw(st.sampled_from(choices), label="param")
     v = kw.get(p.name, p.default)
-    vals = extreme_values(v, p.name in COUNTS) if mode == "extreme" else bad_values(v)
+    vals = extreme_values(v, p.name in COUNTS) if mode == "extreme" else bad_values(v, p.name)
     if mode == "bad" and p.default is None:
         vals = [(lab, x) for lab, x in vals if x is not None]
     if not vals:

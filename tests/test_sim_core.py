@@ -240,7 +240,7 @@ def test_bad_input_raises_clear_errors():
         simulate(p, [("GD", 0.1)], 3, init={"W": torch.zeros(1, 2, 3, dtype=torch.float64)})
     with pytest.raises(ValueError, match="y"):
         P.LinearSoftmax(np.zeros((4, 2)), np.zeros(3))
-    with pytest.raises(ValueError, match="beta"):
+    with pytest.raises(ValueError, match="momentum"):
         O.gd(1.5)
     with pytest.raises(ValueError, match="steps"):
         simulate(p, [("GD", 0.1)], -1)

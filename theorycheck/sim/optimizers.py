@@ -29,7 +29,7 @@ from typing import Callable
 
 import torch
 
-from theorycheck.core.validation import check_finite
+from theorycheck.core.validation import check_beta, check_choice, check_finite, check_str
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,9 @@ def _direction(kind: str) -> Callable:
 
 def heavy_ball(kind: str, beta: float = 0.0, name: str | None = None) -> Optimizer:
     """Direction ``kind`` in ``{"gd", "ngd", "sign"}`` with heavy-ball momentum ``beta`` (K24 A.6)."""
+    check_choice(kind, "kind", ("gd", "ngd", "sign"))
+    if name is not None:
+        check_str(name, "name")
     beta = _check_beta(beta, "beta")
     direction = _direction(kind)
 
@@ -101,16 +104,19 @@ def heavy_ball(kind: str, beta: float = 0.0, name: str | None = None) -> Optimiz
 
 def gd(momentum: float = 0.0) -> Optimizer:
     """Gradient descent, optionally with heavy-ball momentum."""
+    check_beta(momentum, "momentum")
     return heavy_ball("gd", momentum, "GD+m" if momentum else "GD")
 
 
 def normalized_gd(momentum: float = 0.0) -> Optimizer:
     """Normalized GD ``d = g / ||g||_2`` (global norm per run), optionally with momentum."""
+    check_beta(momentum, "momentum")
     return heavy_ball("ngd", momentum, "NGD+m" if momentum else "NGD")
 
 
 def sign_descent(momentum: float = 0.0) -> Optimizer:
     """Sign descent ``d = sign(g)``, optionally with heavy-ball momentum on ``sign(g)``."""
+    check_beta(momentum, "momentum")
     return heavy_ball("sign", momentum, "Sign+m" if momentum else "Sign")
 
 
@@ -130,6 +136,8 @@ def signum(beta: float = 0.9) -> Optimizer:
 
 def adam(beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8, name: str | None = None) -> Optimizer:
     """Adam as defined by ``torch.optim.Adam`` (see the module docstring)."""
+    if name is not None:
+        check_str(name, "name")
     beta1, beta2 = _check_beta(beta1, "beta1"), _check_beta(beta2, "beta2")
     eps = check_finite(eps, "eps")
     if eps < 0:
@@ -176,12 +184,15 @@ def make(spec) -> Optimizer:
         return spec
     if isinstance(spec, str):
         if spec not in OPTIMIZERS:
-            raise ValueError(f"optimizer: unknown name {spec!r}; known: {sorted(OPTIMIZERS)}")
+            raise ValueError(f"spec: unknown optimizer name {spec!r}; known: {sorted(OPTIMIZERS)}")
         return OPTIMIZERS[spec]()
     if isinstance(spec, (tuple, list)) and len(spec) == 2 and isinstance(spec[1], dict):
         name, kw = spec
         builders = {"gd": gd, "ngd": normalized_gd, "sign": sign_descent, "adam": adam, "signum": signum}
         if name not in builders:
-            raise ValueError(f"optimizer: unknown family {name!r}; known: {sorted(builders)}")
-        return builders[name](**kw)
-    raise ValueError(f"optimizer: expected a name, (family, kwargs) or Optimizer, got {spec!r}")
+            raise ValueError(f"spec: unknown optimizer family {name!r}; known: {sorted(builders)}")
+        try:
+            return builders[name](**kw)
+        except TypeError as e:
+            raise ValueError(f"spec: bad keyword arguments for {name!r}: {e}") from None
+    raise ValueError(f"spec: expected an optimizer name, (family, kwargs) or Optimizer, got {spec!r}")
