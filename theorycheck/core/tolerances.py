@@ -232,3 +232,12 @@ SUFFICIENT_DATA_MASS = 0.5
 #: K24.prop2.train, condition part: a quantity "tends to infinity" along the test family when
 #: it increases monotonically over the c grid by at least this factor (the grid spans 10^3x).
 DIVERGENCE_FACTOR = 10.0
+
+# --- extremes of the closed forms and the public-API contract (issue 13: tests/test_extremes.py) ----------
+#: An mpmath reference (MP_DPS digits, working precision raised by the digits its form cancels)
+#: against an independent truncated expansion, at end points of the documented range where the
+#: first omitted term is below 1e-40 relative (each test bounds that term before comparing): the
+#: allowed gap sits 5 orders above the truncation error and 15 above the 50-digit rounding level,
+#: so a reference that lost digits to cancellation (as the old sim.reduced one did: 0 correct
+#: digits at tau = 1e60) fails by tens of orders.
+EXPANSION_MP_REL = 1e-35

@@ -121,7 +121,8 @@ def _u(t, pi, c):
     small = (u < 30.0) & ~big
     if np.any(small):
         us = np.where(small, np.maximum(u, 0.0), 0.0)
-        s = np.where(small, c * pi * t, 0.0)
+        with np.errstate(over="ignore"):
+            s = np.where(small, c * pi * t, 0.0)
         for _ in range(3):
             us = us - (np.expm1(us) + z * us - s) / (np.exp(us) + z)
         u = np.where(small, us, u)
