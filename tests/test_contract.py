@@ -543,6 +543,8 @@ def _draw_call(data, qualname, kw, params):
             v = kw.get(p.name, p.default)
             strat = fn_strats.get(p.name)
             if strat is None and p.name in VALID:
+                if p.annotation in (int, "int") and isinstance(v, float) and v == int(v):
+                    v = int(v)  # an int-annotated parameter (a count such as c classes) draws small integers
                 strat = VALID[p.name](v)
             if strat is None and p.name in COUNTS:
                 strat = _small_ints(v)

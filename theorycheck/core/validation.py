@@ -265,6 +265,27 @@ def check_returned(value: Any, name: str, what: str = "values") -> np.ndarray:
     return a
 
 
+def physical_memory_bytes() -> int:
+    """Physical memory of this machine (``sysconf``; 2^40 where it is not available)."""
+    import os
+
+    try:
+        return int(os.sysconf("SC_PHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
+    except (AttributeError, OSError, ValueError):  # pragma: no cover - non-POSIX
+        return 1 << 40
+
+
+def check_memory(n_items: Any, name: str, what: str = "values", itemsize: int = 8) -> None:
+    """An array of ``n_items`` entries of ``itemsize`` bytes must fit in this machine's physical
+    memory; else ValueError naming ``name`` (instead of numpy's MemoryError or "Maximum allowed
+    size exceeded" after minutes of swapping)."""
+    need = float(n_items) * itemsize
+    have = physical_memory_bytes()
+    if need > have:
+        raise ValueError(f"{name}: needs {float(n_items):.3g} {what} ({need / 2**30:.3g} GiB), more than this machine's "
+                         f"{have / 2**30:.3g} GiB of memory")
+
+
 # --- declarations read by the contract test ----------------------------------------------------
 
 def contract(**notes: str) -> Callable:

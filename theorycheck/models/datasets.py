@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from theorycheck.core.validation import check_choice, check_classes, check_int, check_positive
+from theorycheck.core.validation import check_choice, check_classes, check_int, check_memory, check_positive
 
 INPUT_DISTRIBUTIONS = ("uniform", "normal0", "normal1")
 
@@ -69,6 +69,8 @@ def heavy_tailed_labels(m: int, d: int | None = None, *, inputs: str = "uniform"
         raise ValueError(f"dtype: must be a numpy floating dtype, got {dtype!r}") from None
     if dtype.kind != "f" or dtype == np.float16:
         raise ValueError(f"dtype: must be float32 or float64, got {dtype}")
+    n_samples = m * 2**m
+    check_memory(n_samples * (d + 1), "d", "float64 values of the data set")
     rng = np.random.default_rng(seed)
     y = np.repeat(np.arange(sizes.size), sizes)
     n = y.size
@@ -84,6 +86,7 @@ def zipf_frequencies(c: int, alpha: float = 1.0) -> np.ndarray:
     accuracy by summing the smallest terms first)."""
     c = check_classes(c, "c", integer=True)
     alpha = check_positive(alpha, "alpha")
+    check_memory(3 * c, "c", "float64 values")
     k = np.arange(1, c + 1, dtype=np.float64)
     w = k ** (-alpha)
     return w / np.sum(w[::-1])

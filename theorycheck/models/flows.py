@@ -418,8 +418,9 @@ def solve_reduced_gradient_flow(t_eval, pi, c, *, rtol: float = tol.ODE_RTOL, at
         return a, b, np.logaddexp(0.0, logz + b - a)
     sol = solve_ivp(rhs, (0.0, float(s_eval[-1])), np.zeros(2 * n), method=method, t_eval=s_eval,
                     rtol=rtol, atol=atol)
-    if not sol.success:  # pragma: no cover - reported, never silenced
-        raise RuntimeError(f"solve_ivp failed on the reduced flow: {sol.message}")
+    if not sol.success:  # reported, never silenced
+        raise ValueError(f"atol: solve_ivp failed on the reduced flow with rtol = {rtol!r}, atol = {atol!r}: "
+                         f"{sol.message} (tolerances too strict for float64?)")
     a, b = sol.y[:n], sol.y[n:]
     loss = np.logaddexp(0.0, logz + b - a)
     return a, b, loss
@@ -448,8 +449,9 @@ def solve_full_gradient_flow(t_eval, pi, *, W0=None, rtol: float = tol.ODE_RTOL,
         W = np.broadcast_to(W0, (t_eval.size, c, c)).copy()
         return W, per_class_loss(W).T
     sol = solve_ivp(rhs, (0.0, float(s_eval[-1])), W0.ravel(), method=method, t_eval=s_eval, rtol=rtol, atol=atol)
-    if not sol.success:  # pragma: no cover
-        raise RuntimeError(f"solve_ivp failed on the full flow: {sol.message}")
+    if not sol.success:  # reported, never silenced
+        raise ValueError(f"atol: solve_ivp failed on the full flow with rtol = {rtol!r}, atol = {atol!r}: "
+                         f"{sol.message} (tolerances too strict for float64?)")
     W = sol.y.T.reshape(-1, c, c)
     loss = per_class_loss(W).T
     return W, loss

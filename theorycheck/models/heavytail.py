@@ -34,6 +34,7 @@ from theorycheck.core.validation import (
     check_choice,
     check_finite,
     check_int,
+    check_memory,
     check_positive,
     check_real,
     check_returned,
@@ -92,11 +93,17 @@ def sample_sas(alpha: float, size, rng=None, scale: float = 1.0) -> np.ndarray:
     rng = np.random.default_rng(check_seed(rng, "rng"))
     U = rng.uniform(-np.pi / 2, np.pi / 2, size)
     W = rng.exponential(1.0, size)
-    if a == 1.0:
-        X = np.tan(U)
-    else:
-        X = np.sin(a * U) / np.cos(U) ** (1 / a) * (np.cos((1 - a) * U) / W) ** ((1 - a) / a)
-    return scale * X
+    check_memory(np.prod(size) * 3, "size", "float64 values")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        if a == 1.0:
+            X = np.tan(U)
+        else:
+            X = np.sin(a * U) / np.cos(U) ** (1 / a) * (np.cos((1 - a) * U) / W) ** ((1 - a) / a)
+        X = scale * X
+    if not np.isfinite(X).all():
+        raise ValueError(f"alpha: samples overflow float64 (alpha = {a!r}, scale = {scale!r}: the tail is too heavy "
+                         f"for double precision)")
+    return X
 
 
 def sample_t(nu: float, size, rng=None, scale: float = 1.0) -> np.ndarray:
@@ -104,7 +111,12 @@ def sample_t(nu: float, size, rng=None, scale: float = 1.0) -> np.ndarray:
     nu = float(check_positive(nu, "nu"))
     size = _check_size(size)
     scale = float(check_positive(scale, "scale"))
-    return scale * np.random.default_rng(check_seed(rng, "rng")).standard_t(nu, size)
+    check_memory(np.prod(size), "size", "float64 values")
+    with np.errstate(over="ignore", invalid="ignore"):
+        X = scale * np.random.default_rng(check_seed(rng, "rng")).standard_t(nu, size)
+    if not np.isfinite(X).all():
+        raise ValueError(f"nu: samples overflow float64 (nu = {nu!r}: the tail is too heavy for double precision)")
+    return X
 
 
 def sample_noise(kind: str, index: float, size, rng=None, scale: float = 1.0) -> np.ndarray:
@@ -145,7 +157,10 @@ def hill(x, k: int | None = None) -> float:
         raise ValueError(f"k: must satisfy 1 <= k < n = {n}, got {k}")
     if a[k] <= 0:
         raise ValueError("x: the (k+1)-th largest |x| is 0; not enough tail samples")
-    return float(1.0 / (np.mean(np.log(a[:k])) - np.log(a[k])))
+    inv = float(np.mean(np.log(a[:k])) - np.log(a[k]))
+    if not inv > 0:
+        raise ValueError("x: the k largest |x| are all equal: the Hill estimate is undefined")
+    return 1.0 / inv
 
 
 def block_sum_index(x, k1: int | None = None) -> float:
@@ -163,7 +178,11 @@ def block_sum_index(x, k1: int | None = None) -> float:
     k2 = n // k1
     a = a[: k1 * k2]
     Y = a.reshape(k2, k1).sum(axis=1)
+    if (a == 0).any() or (Y == 0).any() or not np.isfinite(Y).all():
+        raise ValueError("x: the log-moment estimator needs nonzero samples and nonzero, finite block sums")
     inv = (np.mean(np.log(np.abs(Y))) - np.mean(np.log(np.abs(a)))) / np.log(k1)
+    if not inv > 0:
+        raise ValueError(f"x: the block sums do not grow with k1 (1/alpha estimate {inv:.3g} <= 0): not a stable sample")
     return float(1.0 / inv)
 
 

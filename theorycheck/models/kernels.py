@@ -83,6 +83,13 @@ def _prepare(W, X, y=None, b=None, need_y=False):
     return W, X, y
 
 
+def _finite_out(out, name: str = "X"):
+    """The result of a kernel, or ValueError when it left float64 (|x| ~ 1e300 squared)."""
+    if not np.isfinite(out).all():
+        raise ValueError(f"{name}: the result overflows float64 (entries too large: products of inputs exceed ~1e308)")
+    return out
+
+
 # --- stable primitives ------------------------------------------------------------------------
 
 def log_softmax(Z) -> np.ndarray:
@@ -116,7 +123,9 @@ def one_minus_softmax(Z) -> np.ndarray:
 def per_sample_loss(W, X, y, b=None) -> np.ndarray:
     """``l_i = -log softmax(W x_i + b)_{y_i}``, shape ``(n,)``."""
     W, X, y = _prepare(W, X, y, b, need_y=True)
-    LP = log_softmax(X @ W.T)
+    with np.errstate(over="ignore", invalid="ignore"):
+        Z = X @ W.T
+    LP = log_softmax(_finite_out(Z))
     return -LP[np.arange(X.shape[0]), y]
 
 
@@ -137,20 +146,26 @@ def gradient(W, X, y, b=None) -> np.ndarray:
     """``grad_W L``, shape ``(c, d)`` (``(c, d+1)`` with bias, last column the bias):
     ``G = (1/n) (P - Y)^T X`` with ``Y`` the one-hot labels."""
     W, X, y = _prepare(W, X, y, b, need_y=True)
-    R = softmax(X @ W.T)
+    with np.errstate(over="ignore", invalid="ignore"):
+        Z = X @ W.T
+    R = softmax(_finite_out(Z))
     R[np.arange(X.shape[0]), y] -= 1.0
-    return R.T @ X / X.shape[0]
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _finite_out(R.T @ X / X.shape[0])
 
 
 def grad_block_norms(W, X, y, b=None) -> np.ndarray:
     """``||grad_{w_k} L||_2`` for every class, shape ``(c,)``."""
-    return np.linalg.norm(gradient(W, X, y, b), axis=1)
+    with np.errstate(over="ignore"):
+        return _finite_out(np.linalg.norm(gradient(W, X, y, b), axis=1))
 
 
 # --- Hessian ----------------------------------------------------------------------------------
 
 def _probs(W, X):
-    LP = log_softmax(X @ W.T)
+    with np.errstate(over="ignore", invalid="ignore"):
+        Z = X @ W.T
+    LP = log_softmax(_finite_out(Z))
     return np.exp(LP), -np.expm1(LP)
 
 
@@ -165,7 +180,8 @@ def hessian_block(W, X, k: int, j: int, b=None) -> np.ndarray:
             raise ValueError(f"{name}: block index must be an integer in [0, {c - 1}], got {v!r}")
     P, Q = _probs(W, X)
     wgt = P[:, k] * Q[:, k] if k == j else -P[:, k] * P[:, j]
-    return (X * wgt[:, None]).T @ X / X.shape[0]
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _finite_out((X * wgt[:, None]).T @ X / X.shape[0])
 
 
 def hessian(W, X, b=None) -> np.ndarray:
@@ -179,9 +195,10 @@ def hessian(W, X, b=None) -> np.ndarray:
     A = -P[:, :, None] * P[:, None, :]
     idx = np.arange(c)
     A[:, idx, idx] = P * Q
-    XX = X[:, :, None] * X[:, None, :]
-    H = np.einsum("ikj,iab->kajb", A, XX) / n
-    return H.reshape(c * d, c * d)
+    with np.errstate(over="ignore", invalid="ignore"):
+        XX = X[:, :, None] * X[:, None, :]
+        H = np.einsum("ikj,iab->kajb", A, XX) / n
+    return _finite_out(H.reshape(c * d, c * d))
 
 
 def block_traces(W, X, b=None) -> np.ndarray:
@@ -192,10 +209,11 @@ def block_traces(W, X, b=None) -> np.ndarray:
     W, X, _ = _prepare(W, X, None, b)
     n = X.shape[0]
     P, Q = _probs(W, X)
-    s = np.einsum("ij,ij->i", X, X)
-    T = -(P * s[:, None]).T @ P / n
-    np.fill_diagonal(T, (s[:, None] * P * Q).sum(axis=0) / n)
-    return T
+    with np.errstate(over="ignore", invalid="ignore"):
+        s = np.einsum("ij,ij->i", X, X)
+        T = -(P * s[:, None]).T @ P / n
+        np.fill_diagonal(T, (s[:, None] * P * Q).sum(axis=0) / n)
+    return _finite_out(T)
 
 
 # --- data moments -------------------------------------------------------------------------------
@@ -217,13 +235,18 @@ def class_moments(X, y, c: int) -> dict[str, np.ndarray]:
     counts = np.bincount(y, minlength=c).astype(np.float64)
     sums = np.zeros((c, X.shape[1]))
     np.add.at(sums, y, X)
-    sq = np.bincount(y, weights=np.einsum("ij,ij->i", X, X), minlength=c)
+    with np.errstate(over="ignore", invalid="ignore"):
+        sq = np.bincount(y, weights=np.einsum("ij,ij->i", X, X), minlength=c)
     safe = np.where(counts > 0, counts, 1.0)
+    with np.errstate(over="ignore"):
+        tr = float(np.einsum("ij,ij->", X, X) / n)
+    if not (np.isfinite(sq).all() and np.isfinite(tr) and np.isfinite(sums).all()):
+        raise ValueError("X: the second moments overflow float64 (|x| too large)")
     return {
         "pi": counts / n,
         "counts": counts,
         "xbar": X.mean(axis=0),
         "xbar_k": sums / safe[:, None],
-        "tr_Hbar": float(np.einsum("ij,ij->", X, X) / n),
+        "tr_Hbar": tr,
         "tr_Hbar_k": sq / safe,
     }

@@ -299,6 +299,8 @@ def tuned_loss(name: str, H, x0, lrs, steps: int, **kw) -> tuple[float, float]:
         raise ValueError(f"x0: the starting loss x0^T H x0 / 2 must be finite and > 0, got {f0!r}")
     if kw.get("record"):
         raise ValueError("record: tuned_loss returns the best loss only (record=True is not supported)")
+    if np.size(lrs) == 0:
+        raise ValueError("lrs: needs at least one step size")
     loss = run_optimizer(name, H, x0, lrs, steps, **kw) / f0
     i = int(np.argmin(loss))
     return float(loss[i]), float(np.atleast_1d(lrs)[i])
@@ -324,8 +326,10 @@ def _apply(hvp: HVP, V: np.ndarray) -> np.ndarray:
     for k in range(V.shape[1]):
         try:
             col = check_returned(hvp(V[:, k]), "hvp")
-        except ValueError:
-            raise
+        except ValueError as e:
+            if str(e).startswith("hvp:"):
+                raise
+            raise ValueError(f"hvp: failed on a vector of length {V.shape[0]} (does d match the operator?): {e}") from None
         except Exception as e:  # noqa: BLE001 - the user's callable failed
             raise ValueError(f"hvp: failed on a vector of length {V.shape[0]}: {type(e).__name__}: {e}") from None
         if col.shape != (V.shape[0],):

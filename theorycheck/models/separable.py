@@ -40,10 +40,10 @@ METRICS = ("loss", "grad_l1")
 def phi(sigma) -> float:
     """Noise density ``||sigma||_1^2 / (d ||sigma||_2^2)`` (in ``[1/d, 1]``)."""
     s = np.abs(np.atleast_1d(check_finite(sigma, "sigma")))
-    n2 = float(np.sum(s**2))
-    if n2 == 0:
+    if s.size == 0 or s.max() == 0:
         raise ValueError("sigma: phi is undefined for zero noise (||sigma||_2 = 0)")
-    return float(np.sum(s)) ** 2 / (s.size * n2)
+    s = s / s.max()  # phi is scale-invariant: no overflow of sum(sigma^2) at sigma ~ 1e300
+    return float(np.sum(s)) ** 2 / (s.size * float(np.sum(s**2)))
 
 
 def sparse_sigma(d: int, scale: float) -> np.ndarray:
@@ -66,7 +66,8 @@ def _check_dim(d) -> int:
 
 
 def quad_loss(x, L) -> np.ndarray:
-    """``f(x) = (1/2) sum_i L_i x_i^2`` row-wise (``x`` of shape ``(R, d)`` or ``(d,)``)."""
+    """``f(x) = (1/2) sum_i L_i x_i^2`` row-wise (``x`` of shape ``(R, d)`` or ``(d,)``; an array of
+    shape ``(R,)`` or ``()``)."""
     x = check_array(x, "x", ndim=(1, 2))
     L = np.atleast_1d(check_positive(L, "L"))
     if L.ndim != 1 or x.shape[-1] != L.size and L.size != 1:
@@ -75,7 +76,7 @@ def quad_loss(x, L) -> np.ndarray:
         out = 0.5 * np.sum(L * x**2, axis=-1)
     if not np.isfinite(out).all():
         raise ValueError("x: the loss overflows float64 (|x| too large)")
-    return out
+    return np.asarray(out)
 
 
 @contract(nonfinite="runs that diverged report inf (documented, never NaN)")
@@ -92,6 +93,8 @@ def run(method: str, L, x0, etas, T: int, sigma=None, B: int = 1, seed: int = 0,
     """
     check_choice(method, "method", METHODS)
     L = np.atleast_1d(check_positive(L, "L"))
+    if L.ndim != 1 or L.size == 0:
+        raise ValueError(f"L: must be a non-empty 1-D vector of smoothness constants, got shape {L.shape}")
     d = L.size
     etas = np.atleast_1d(check_positive(etas, "etas"))
     T = check_int(T, "T", 1)
@@ -165,6 +168,8 @@ def tune(method: str, L, x0s, grid, T: int, sigma=None, B: int = 1, metric: str 
         raise ValueError(f"grid: must be a 1-D array of step sizes, got shape {grid.shape}")
     x0s = np.atleast_2d(check_array(x0s, "x0s", ndim=(1, 2), min_size=1))
     check_choice(metric, "metric", TUNE_METRICS)
+    if x0s.shape[-1] != np.atleast_1d(check_positive(L, "L")).size:
+        raise ValueError(f"x0s: starts must have one entry per coordinate of L ({np.size(L)}), got shape {x0s.shape}")
     S = x0s.shape[0]
     r = run(method, L, np.tile(x0s, (grid.size, 1)), np.repeat(grid, S), T, sigma=sigma, B=B, seed=seed)
     vals = r[metric].reshape(grid.size, S)
@@ -206,14 +211,17 @@ def _check_curve_args(a, L, sigma, eta, T):
     sigma = check_real(sigma, "sigma", 0.0, None, scalar=True)
     eta = check_real(eta, "eta", 0.0, None, lo_open=True, scalar=True)
     T = check_int(T, "T", 0)
-    return a, L, sigma, eta, T
+    # numpy scalars: an overflow (a diverging chain, sigma ~ 1e300) gives inf, not Python's OverflowError
+    return np.float64(a), np.float64(L), np.float64(sigma), np.float64(eta), T
 
 
+@contract(nonfinite="E|x_t| of an unstable chain (|1 - eta L| > 1) leaves float64: inf from there on (documented)")
 def sgd_expected_abs_curve(a: float, L: float, sigma: float, eta: float, T: int) -> np.ndarray:
     """``E|x_t|``, ``t = 0..T``, for SGD on the coordinate ``f_i = (L/2) x^2`` from ``x_0 = a``
     with noise ``N(0, sigma^2)``: ``x_t ~ N(m_t, v_t)``, ``m_t = r^t a``, ``r = 1 - eta L``,
     ``v_t = eta^2 sigma^2 (1 - r^{2t}) / (1 - r^2)``; the folded-normal mean is
-    ``E|x| = sqrt(2 v/pi) exp(-m^2/(2v)) + m (1 - 2 Phi(-m/sqrt v))`` (exact; ``|m_t|`` if ``v = 0``)."""
+    ``E|x| = sqrt(2 v/pi) exp(-m^2/(2v)) + m (1 - 2 Phi(-m/sqrt v))`` (exact; ``|m_t|`` if ``v = 0``).
+    Entries beyond float64 (a diverging chain) are ``inf``."""
     from scipy.special import erf
 
     a, L, sigma, eta, T = _check_curve_args(a, L, sigma, eta, T)

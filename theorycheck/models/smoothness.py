@@ -240,7 +240,11 @@ def _checked_hv(hv, dim: int) -> Callable:
     check_callable(hv, "hv")
 
     def wrapped(v):
-        out = hv(v)
+        try:
+            out = hv(v)
+        except (RuntimeError, TypeError, IndexError) as e:
+            raise ValueError(f"hv: failed on a tensor of shape {tuple(v.shape)} (does dim = {dim} match the operator?): "
+                             f"{e}") from None
         if not isinstance(out, torch.Tensor) or tuple(out.shape) != tuple(v.shape):
             raise ValueError(f"hv: must map a tensor of shape {tuple(v.shape)} to one of the same shape, got "
                              f"{tuple(getattr(out, 'shape', ()))} ({type(out).__name__})")
@@ -636,7 +640,10 @@ def diag_block_traces(P, X, weights=None, *, variant: str = "correct"):
             raise ValueError(f"weights: must be {P.shape[0]} sample weights >= 0, got shape {tuple(weights.shape)}")
     feat = (X * X).sum(dim=1) if variant == "correct" else X.sum(dim=1)
     w = feat / X.shape[0] if weights is None else feat * weights
-    return (P * (1.0 - P) * w[:, None]).sum(dim=0)
+    out = (P * (1.0 - P) * w[:, None]).sum(dim=0)
+    if not torch.isfinite(out).all():
+        raise ValueError("X: the traces overflow (|x|^2 beyond the float range)")
+    return out
 
 
 def block_traces(pb: Problem, Wt, *, variant: str = "correct") -> dict:

@@ -34,6 +34,7 @@ from theorycheck.core.validation import (
     check_dps,
     check_finite,
     check_int,
+    check_memory,
     check_nonnegative,
     check_positive,
     check_probability_vector,
@@ -46,6 +47,7 @@ def zipf(d: int, a: float = 1.0) -> np.ndarray:
     """Zipf frequencies ``p_k = k^{-a} / H_{d,a}``, ``k = 1..d`` (``d >= 2`` integer, ``a > 0``)."""
     d = check_classes(d, "d", integer=True)
     a = check_positive(a, "a")
+    check_memory(2 * d, "d", "float64 values")
     k = np.arange(1, d + 1, dtype=np.float64)
     w = np.exp(-a * np.log(k))
     return w / np.sum(w[::-1])
@@ -194,6 +196,7 @@ def var_log_k_increments(dmax: int) -> np.ndarray:
     from scipy.special import gammaln
 
     dmax = check_classes(dmax, "dmax", integer=True)
+    check_memory(8 * dmax, "dmax", "float64 values")
     n = np.arange(1, dmax, dtype=np.float64)
     m = gammaln(n + 1) / n
     x = np.log(n + 1)
@@ -284,8 +287,8 @@ def max_var_inf_ball(s) -> float:
     ``1 - (min over signs |sum_k +-s_k|)^2`` (a partition problem: exact by enumeration for
     ``d <= 20``; for larger ``d`` a greedy signing gives a lower bound)."""
     s = _vector(s, "s")
-    if (s < 0).any():
-        raise ValueError("s: must be a vector of probabilities (entries >= 0)")
+    if (s < 0).any() or (s > 1).any() or math.fsum(s.tolist()) > 1 + 1e-9:
+        raise ValueError("s: must be a vector of probabilities (entries in [0, 1], summing to at most 1)")
     d = s.size
     if d <= 20:
         best = math.inf

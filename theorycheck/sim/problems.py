@@ -198,7 +198,10 @@ def zipf_simple(c: int, alpha: float = 1.0, **kw) -> SimpleImbalanced:
     """The simple setting with Zipf frequencies ``pi_k ~ k^-alpha``."""
     from theorycheck.models.datasets import zipf_frequencies
 
-    return SimpleImbalanced(zipf_frequencies(c, alpha), **kw)
+    pi = zipf_frequencies(c, alpha)
+    if (pi <= 0).any():
+        raise ValueError(f"alpha: the rarest Zipf frequencies underflow float64 (alpha = {alpha!r}, c = {c})")
+    return SimpleImbalanced(pi, **kw)
 
 
 class WeightedQuadratic(Problem):
@@ -320,6 +323,8 @@ def heavy_tailed_problem(m: int, d: int | None = None, *, inputs: str = "uniform
     with frequency groups = the ``m`` groups of the data (each holds ``2^m`` samples)."""
     from theorycheck.models.datasets import heavy_tailed_labels
 
+    if check_int(m, "m", 1) < 2:
+        raise ValueError(f"m: the problem needs c = 2^m - 1 >= 2 classes, i.e. m >= 2, got {m}")
     data = heavy_tailed_labels(m, d, inputs=inputs, seed=seed)
     p = LinearSoftmax(data["X"], data["y"], c=int(data["class_sizes"].size), bias=bias, omega=omega,
                       class_group=data["class_group"], device=device, dtype=dtype)

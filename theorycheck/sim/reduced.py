@@ -179,7 +179,7 @@ def sign_loss_closed_form(c: int, alpha: float, t) -> np.ndarray:
     t = np.asarray(check_time(t, "t"), dtype=float)
     with np.errstate(over="ignore"):
         e = math.log(c - 1) - 2 * alpha * t  # -inf at worst: logaddexp(0, -inf) = 0
-    return np.logaddexp(0.0, e)
+    return np.asarray(np.logaddexp(0.0, e))
 
 
 def gradient_flow_loss(c: int, tau) -> np.ndarray:

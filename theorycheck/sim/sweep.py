@@ -153,8 +153,9 @@ def select_steps(spec: ProblemSpec, optimizers: Iterable, seeds: Iterable[int], 
     steps = check_int(steps, "steps", 0)
     refine, stable = check_bool(refine, "refine"), check_bool(stable, "stable")
     extend = check_int(extend, "extend", 0)
-    if not isinstance(grid, dict):
-        _iterable(grid, "grid")
+    for g in (grid.values() if isinstance(grid, dict) else [grid]):
+        if not _iterable(g, "grid"):
+            raise ValueError("grid: needs at least one step size (per optimizer)")
     table: dict = {_key(o): {} for o in opts}
     unstable: dict = {_key(o): {} for o in opts}
 
