@@ -164,8 +164,8 @@ def tune(method: str, L, x0s, grid, T: int, sigma=None, B: int = 1, metric: str 
     ``metric`` over the starts. Returns the table (``mean``, ``per_seed``) and the best.
     """
     grid = np.atleast_1d(check_positive(grid, "grid"))
-    if grid.ndim != 1:
-        raise ValueError(f"grid: must be a 1-D array of step sizes, got shape {grid.shape}")
+    if grid.ndim != 1 or grid.size == 0:
+        raise ValueError(f"grid: must be a non-empty 1-D array of step sizes, got shape {grid.shape}")
     x0s = np.atleast_2d(check_array(x0s, "x0s", ndim=(1, 2), min_size=1))
     check_choice(metric, "metric", TUNE_METRICS)
     if x0s.shape[-1] != np.atleast_1d(check_positive(L, "L")).size:

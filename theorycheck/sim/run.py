@@ -318,7 +318,8 @@ def simulate(problem: Problem, runs: Iterable, steps: int, *, snapshot_at: Itera
         pi=np.asarray(problem.pi),
         groups=np.asarray(problem.groups),
         seconds=seconds,
-        info={**problem.describe(), "runs": R, "steps": T, "stopped_early": T_end < int(steps)},
+        info={**problem.describe(), "runs": R, "steps": T, "stopped_early": T_end < int(steps),
+              "cpu_threads": want if dev.type == "cpu" else None},
     )
 
 
