@@ -93,6 +93,34 @@ FUNCTIONS = public_callables()
 IDS = [q.removeprefix("theorycheck.") for q, _ in FUNCTIONS]
 
 
+def public_methods() -> list[tuple[str, type, str]]:
+    """``[(qualified name, class, method name)]``: every public method (and ``__call__``) defined
+    in a public class of models/ and sim/, except :data:`HOT_PATH`."""
+    out = []
+    for pkg in (theorycheck.models, theorycheck.sim):
+        for mi in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
+            mod = importlib.import_module(f"{pkg.__name__}.{mi.name}")
+            for cname, cls in sorted(vars(mod).items()):
+                if cname.startswith("_") or not inspect.isclass(cls) or cls.__module__ != mod.__name__:
+                    continue
+                for m, f in sorted(vars(cls).items()):
+                    q = f"{mod.__name__}.{cname}.{m}"
+                    if (m.startswith("_") and m != "__call__") or not inspect.isfunction(f) or q in HOT_PATH:
+                        continue
+                    out.append((q, cls, m))
+    return out
+
+
+#: Methods the simulator calls at every step (checking their input there would cost every step):
+#: they are reached through :meth:`theorycheck.sim.problems.Problem.evaluate`, which checks the
+#: parameters once per call, and through ``simulate``.
+HOT_PATH = {"theorycheck.sim.problems.LinearSoftmax.logits", "theorycheck.sim.problems.Rotated.to_theta",
+            "theorycheck.sim.problems.Rotated.from_theta", "theorycheck.sim.problems.Problem.loss",
+            "theorycheck.sim.problems.Problem.pi_t", "theorycheck.sim.run.ProgressBar.update",
+            "theorycheck.sim.run.ProgressBar.wants_update"}
+METHODS = public_methods()
+
+
 # ------------------------------------------------------------------------------------ the domains
 @functools.lru_cache(maxsize=None)
 def examples() -> dict:
@@ -138,7 +166,7 @@ def examples() -> dict:
         "u": [np.ones(3)], "samples_fn": [lambda n, r: r.standard_normal(n)], "seed": [0], "rng": [0],
         # sign flow
         "grad": [lambda w: 2 * (np.asarray(w) - 1.0)], "hess": [lambda w: 2 * np.eye(np.asarray(w).size)],
-        "w0": [np.zeros(3)], "t_end": [1.0], "step": [0.01], "zero_tol": [1e-9], "rtol": [1e-8], "atol": [1e-10],
+        "w0": [np.zeros(3)], "t_end": [1.0], "step": [0.01, 3], "zero_tol": [1e-9], "rtol": [1e-8], "atol": [1e-10],
         "max_step": [0.5],
         # unigram
         "theta": [np.zeros(3), torch.zeros(12, dtype=torch.float64)], "v": [np.ones(3)], "norm": ["2"],
@@ -150,10 +178,12 @@ def examples() -> dict:
         "bias": [True], "runs": [[("GD", 0.1)]], "weights": ["objective"], "hessian_diag": ["x2"],
         "optimizers": [["GD"]], "steps_grid": [[0.1]], "seeds": [[0]], "problem": [simple, lin], "lin": [lin],
         "base": [simple], "params": [{"W": torch.zeros(3, 3, dtype=torch.float64)},
+                                     {"W": torch.zeros(1, 3, 3, dtype=torch.float64)},
                                      {"W": torch.zeros(3, 3, dtype=torch.float64), "b": torch.zeros(3, dtype=torch.float64)}],
-        "traj": [run.simulate(simple, [("GD", 0.1)], 3, progress=False)],
+        "traj": [run.simulate(simple, [("GD", 0.1)], 3, snapshot_at=[0, 3], progress=False)],
         "task": [sweep.SweepTask(spec, (("GD", 0.1),), 3)], "kwargs": [{"pi": [0.5, 0.3, 0.2]}],
-        "label": ["run"], "progress": [False], "total": [10],
+        "label": ["run"], "progress": [False], "total": [10], "need_grad": [True], "label_or_optimizer": ["GD@0.1", "GD"],
+        "class_losses": [torch.zeros(1, 3, dtype=torch.float64)], "snapshot": [np.zeros((3, 4))],
         # smoothness
         "pb": [pb], "Wt": [Wt], "hv": [sm.hvp_fn(pb, Wt)], "loss_fn": [sm.model_loss_fn(pb)],
         "P": [sm.probabilities(pb, Wt)], "Hsub": [sm.hessian_subset(pb, Wt, [0, 1], [0, 1])],
@@ -501,6 +531,65 @@ def check_call(qualname: str, kw: dict, param: str | None, kind: str, label: str
     assert documented_type_ok(fn, out), f"{where}: returned {type(out).__name__}, not the documented type"
 
 
+@functools.lru_cache(maxsize=None)
+def instances(cls) -> list:
+    """Objects of ``cls`` (or a subclass): from EXAMPLES, and from the baseline calls of every
+    public function (a constructor's baseline is an instance of its class)."""
+    found = []
+
+    def visit(v, depth=0):
+        if isinstance(v, cls) and not any(v is f for f in found):
+            found.append(v)
+        elif depth < 2 and isinstance(v, (list, tuple)):
+            for x in v:
+                visit(x, depth + 1)
+        elif depth < 2 and hasattr(v, "segments"):
+            visit(list(v.segments), depth + 1)
+
+    for vals in examples().values():
+        for v in vals:
+            visit(v)
+    for q, fn in FUNCTIONS:
+        if len(found) >= 2:
+            break
+        kw = baseline(q)[0]
+        if kw is not None:
+            try:
+                visit(call_limited(fn, kw))
+            except Exception:  # noqa: BLE001 - a baseline that depends on state; others will do
+                pass
+    return found
+
+
+@functools.lru_cache(maxsize=None)
+def method_baseline(qualname: str):
+    """``(bound method, kwargs, params)`` of the first valid call of a public method."""
+    import itertools
+
+    _, cls, m = next(x for x in METHODS if x[0] == qualname)
+    ex = examples()
+    for obj in instances(cls):
+        fn = getattr(obj, m)
+        params = _params(fn)
+        choices = []
+        for p in params:
+            cands = [("value", v) for v in ex.get(p.name, COUNT_EXAMPLES if p.name in COUNTS else [])]
+            if p.default is not inspect.Parameter.empty:
+                cands = [("default", None)] + cands
+            choices.append(cands or [("missing", None)])
+        for combo in itertools.islice(itertools.product(*choices), 128):
+            if any(how == "missing" for how, _ in combo):
+                break
+            kw = {p.name: v for p, (how, v) in zip(params, combo) if how == "value"}
+            try:
+                out = call_limited(fn, kw)
+            except Exception:  # noqa: BLE001 - try the next combination
+                continue
+            if not nonfinite(out):
+                return fn, kw, params
+    return None, None, []
+
+
 # ------------------------------------------------------------------------------------------ tests
 def test_discovery_finds_the_public_api():
     mods = {q.rsplit(".", 1)[0] for q, _ in FUNCTIONS}
@@ -588,6 +677,28 @@ def _random_calls(qualname, base):
         check_call(qualname, call, param, kind, label)
 
     run()
+
+
+@pytest.mark.parametrize("qualname", [q for q, _, _ in METHODS], ids=[q.removeprefix("theorycheck.") for q, _, _ in METHODS])
+def test_methods_reject_bad_values(qualname):
+    fn, kw, params = method_baseline(qualname)
+    assert fn is not None, f"{qualname}: no instance or no valid example call (add EXAMPLES for its parameters)"
+    for p in params:
+        v = kw.get(p.name, p.default)
+        for label, bad in bad_values(v, p.name):
+            if bad is None and p.default is None:
+                continue
+            where = f"{qualname}({p.name}={label})"
+            try:
+                out = call_limited(fn, {**kw, p.name: bad})
+            except CallTimeout:
+                pytest.fail(f"{where}: hang")
+            except ValueError as e:
+                assert names(str(e), p.name), f"{where}: ValueError does not name {p.name!r}: {e}"
+                continue
+            except Exception as e:  # noqa: BLE001
+                pytest.fail(f"{where}: {type(e).__name__} instead of a named ValueError: {e}")
+            pytest.fail(f"{where}: the bad value was accepted (returned {type(out).__name__})")
 
 
 @pytest.mark.parametrize("qualname", [q for q, _ in FUNCTIONS], ids=IDS)

@@ -43,6 +43,7 @@ from theorycheck.core.validation import (
     check_int,
     check_nonnegative,
     check_probability_vector,
+    check_real,
     check_returned,
     check_step,
     check_time,
@@ -70,6 +71,8 @@ class Segment:
         return self.dense is None
 
     def at(self, t: float) -> np.ndarray:
+        """The state at time ``t`` (finite; outside ``[t0, t1]`` the piece is extrapolated)."""
+        t = float(check_real(t, "t", scalar=True))
         if self.dense is None:
             return self.w0 + self.velocity * (t - self.t0)
         return self.dense(t)
@@ -85,8 +88,10 @@ class SignFlowPath:
     events: list[dict] = field(default_factory=list)
 
     def __call__(self, t) -> np.ndarray:
-        """State at the times ``t`` (array ``(len(t), n)``)."""
-        t = np.atleast_1d(np.asarray(t, float))
+        """State at the times ``t`` (array ``(len(t), n)``; ``t`` finite and ``>= 0``)."""
+        t = np.atleast_1d(check_time(t, "t"))
+        if t.ndim != 1:
+            raise ValueError(f"t: must be a scalar or a 1-D array of times, got shape {t.shape}")
         out = np.empty((t.size, self.segments[0].w0.size))
         starts = np.array([s.t0 for s in self.segments])
         for i, ti in enumerate(t):

@@ -124,12 +124,22 @@ class Problem:
         return self.Xa.dtype
 
     def params(self, snapshot) -> Any:
+        """A snapshot -> the c x D parameter tensor ``[W b]`` (see :meth:`_params`); a bad
+        snapshot is a ValueError naming ``snapshot``."""
+        try:
+            return self._params(snapshot)
+        except ValueError as e:
+            raise ValueError(f"snapshot: {e}") from None
+
+    def _params(self, snapshot) -> Any:
         """A snapshot -> the c x D parameter tensor ``[W b]``.
 
         Accepts ``W`` (c x d; with a bias problem, a zero bias is NOT assumed: pass
         ``(W, b)``, a dict with keys ``W``/``b``, or a c x (d+1) array ``[W b]``)."""
         import torch
 
+        if snapshot is None or isinstance(snapshot, (str, bytes)):
+            raise ValueError(f"snapshot: must be W, (W, b), {{'W', 'b'}} or [W b], got {snapshot!r}")
         if isinstance(snapshot, dict):
             if "W" not in snapshot:
                 raise ValueError("snapshot: a dict snapshot needs key 'W' (and 'b' with a bias)")

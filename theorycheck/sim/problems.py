@@ -98,6 +98,7 @@ class Problem:
     # -- parameters ---------------------------------------------------------------------
     def init_params(self, runs: int = 1) -> Params:
         """Initial parameters for ``runs`` runs (zeros unless the problem says otherwise)."""
+        runs = check_int(runs, "runs", 1)
         return {k: torch.zeros((runs, *s), device=self.device, dtype=self.dtype) for k, s in self.param_shapes.items()}
 
     def check_params(self, params: Params) -> int:
@@ -126,7 +127,7 @@ class Problem:
         """``(class_losses (R, c), grads or None)``; checks the shapes of ``params`` first
         (a mismatch is a ``ValueError``), then calls :meth:`_evaluate`."""
         self.check_params(params)
-        return self._evaluate(params, need_grad)
+        return self._evaluate(params, check_bool(need_grad, "need_grad"))
 
     def _evaluate(self, params: Params, need_grad: bool):
         raise NotImplementedError
@@ -222,6 +223,7 @@ class WeightedQuadratic(Problem):
         self.param_shapes = {"w": (self.c, self.q)}
 
     def init_params(self, runs=1):
+        runs = check_int(runs, "runs", 1)
         return {"w": torch.full((runs, self.c, self.q), self.init, device=self.device, dtype=self.dtype)}
 
     def _evaluate(self, params, need_grad=True):
@@ -379,7 +381,7 @@ class Rotated(Problem):
         return out
 
     def init_params(self, runs=1):
-        return self.to_theta(self.base.init_params(runs))
+        return self.to_theta(self.base.init_params(check_int(runs, "runs", 1)))
 
     def _evaluate(self, params, need_grad=True):
         cl, g = self.base.evaluate(self.from_theta(params), need_grad)
@@ -417,6 +419,7 @@ class ProblemSpec:
         check_choice(self.dtype, "dtype", tuple(DTYPES))
 
     def with_seed(self, seed: int) -> "ProblemSpec":
+        seed = check_int(seed, "seed", 0)
         return ProblemSpec(self.kind, {**self.kwargs, "seed": seed}, self.device, self.dtype)
 
     def build(self) -> Problem:

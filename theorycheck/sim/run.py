@@ -107,14 +107,20 @@ class Trajectory:
             return self.labels.index(label_or_optimizer)
         hits = [i for i, o in enumerate(self.optimizer) if o == label_or_optimizer]
         if len(hits) != 1:
-            raise ValueError(f"run: {label_or_optimizer!r} matches {len(hits)} runs; labels: {self.labels}")
+            raise ValueError(f"label_or_optimizer: {label_or_optimizer!r} matches {len(hits)} runs; labels: {self.labels}")
         return hits[0]
 
     def snapshot(self, step: int, run: int | str = 0) -> dict:
         """Parameters of one run at a snapshot step: dict name -> tensor (no run axis)."""
         if step not in self.snapshots:
             raise ValueError(f"step: no snapshot at {step}; snapshots at {sorted(self.snapshots)}")
-        r = run if isinstance(run, int) else self.run_index(run)
+        if isinstance(run, str):
+            try:
+                r = self.run_index(run)
+            except ValueError as e:
+                raise ValueError(f"run: {e}") from None
+        else:
+            r = check_int(run, "run", -len(self.labels), len(self.labels) - 1)
         return {k: v[r] for k, v in self.snapshots[step].items()}
 
     def final_loss(self) -> np.ndarray:
