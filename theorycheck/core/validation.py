@@ -50,7 +50,9 @@ def _as_array(x: Any, name: str) -> np.ndarray:
     return a
 
 
-def _out(a: np.ndarray):
+def _out(a: np.ndarray, name: str = "", scalar: bool = False):
+    if scalar and a.ndim:
+        raise ValueError(f"{name}: must be a single real number, got an array of shape {a.shape}")
     return a if a.ndim else float(a)
 
 
@@ -127,28 +129,28 @@ def check_array(x: Any, name: str, *, ndim: int | tuple | None = None, shape: tu
     return a
 
 
-def check_finite(x: Any, name: str):
+def check_finite(x: Any, name: str, scalar: bool = False):
     """Finite real values (no NaN, no inf)."""
     a = _as_array(x, name)
     if not np.isfinite(a).all():
         raise ValueError(f"{name}: must be finite")
-    return _out(a)
+    return _out(a, name, scalar)
 
 
-def check_positive(x: Any, name: str):
+def check_positive(x: Any, name: str, scalar: bool = False):
     """A finite, strictly positive number (or array)."""
     a = _as_array(x, name)
     if not np.isfinite(a).all() or (a <= 0).any():
         raise ValueError(f"{name}: must be finite and > 0, got {_fmt(x)}")
-    return _out(a)
+    return _out(a, name, scalar)
 
 
-def check_nonnegative(x: Any, name: str):
+def check_nonnegative(x: Any, name: str, scalar: bool = False):
     """A finite number (or array) ``>= 0``."""
     a = _as_array(x, name)
     if not np.isfinite(a).all() or (a < 0).any():
         raise ValueError(f"{name}: must be finite and >= 0, got {_fmt(x)}")
-    return _out(a)
+    return _out(a, name, scalar)
 
 
 # --- the quantities of the papers --------------------------------------------------------------
@@ -158,6 +160,8 @@ def check_classes(c: Any, name: str = "c", integer: bool = False):
     if integer and isinstance(c, bool):
         raise ValueError(f"{name}: must be an integer >= 2, got {c!r}")
     a = _as_array(c, name)
+    if integer and a.ndim:
+        raise ValueError(f"{name}: must be a single integer >= 2, got an array of shape {a.shape}")
     if not np.isfinite(a).all():
         raise ValueError(f"{name}: must be finite, valid range is c >= 2")
     if (a < 2).any():
@@ -169,30 +173,30 @@ def check_classes(c: Any, name: str = "c", integer: bool = False):
     return a if a.ndim else (int(a) if integer else float(a))
 
 
-def check_time(t: Any, name: str = "t"):
+def check_time(t: Any, name: str = "t", scalar: bool = False):
     """Time ``t >= 0`` (finite)."""
     a = _as_array(t, name)
     if (a < 0).any():
         raise ValueError(f"{name}: time must be >= 0, got min {a.min()!r}")
     if not np.isfinite(a).all():
         raise ValueError(f"{name}: time must be finite (0 <= t < inf)")
-    return _out(a)
+    return _out(a, name, scalar)
 
 
-def check_step(alpha: Any, name: str = "step"):
+def check_step(alpha: Any, name: str = "step", scalar: bool = False):
     """Step size ``alpha > 0`` (finite)."""
     a = _as_array(alpha, name)
     if not np.isfinite(a).all() or (a <= 0).any():
         raise ValueError(f"{name}: step size must be finite and > 0, got {_fmt(alpha)}")
-    return _out(a)
+    return _out(a, name, scalar)
 
 
-def check_frequency(pi: Any, name: str = "pi"):
+def check_frequency(pi: Any, name: str = "pi", scalar: bool = False):
     """A class frequency ``0 < pi <= 1`` (elementwise)."""
     a = _as_array(pi, name)
     if (a <= 0).any() or (a > 1).any():
         raise ValueError(f"{name}: a class frequency must lie in (0, 1], got range [{a.min()!r}, {a.max()!r}]")
-    return _out(a)
+    return _out(a, name, scalar)
 
 
 def check_probability_vector(pi: Any, name: str = "pi", rtol: float = 1e-9) -> np.ndarray:
@@ -208,8 +212,8 @@ def check_probability_vector(pi: Any, name: str = "pi", rtol: float = 1e-9) -> n
 
 
 def check_beta(beta: Any, name: str) -> float:
-    """A momentum / averaging coefficient in ``[0, 1)``."""
-    return float(check_real(beta, name, 0.0, 1.0, hi_open=True))
+    """A momentum / averaging coefficient in ``[0, 1)`` (a scalar)."""
+    return float(check_real(beta, name, 0.0, 1.0, hi_open=True, scalar=True))
 
 
 def check_choice(x: Any, name: str, choices) -> Any:
@@ -227,10 +231,8 @@ def check_tolerances(rtol: Any, atol: Any, rtol_name: str = "rtol", atol_name: s
     """ODE tolerances: ``rtol`` in ``(0, 1)`` and ``atol`` in ``(0, inf)``, both finite. ``atol = 0``
     is refused: with a state that starts at 0 the error test then asks for exact steps and the
     integration never ends (measured: ``solve_ivp`` hung on the flows of this package)."""
-    r = check_real(rtol, rtol_name, 0.0, 1.0, lo_open=True, hi_open=True)
-    a = check_real(atol, atol_name, 0.0, None, lo_open=True)
-    if np.ndim(r) or np.ndim(a):
-        raise ValueError(f"{rtol_name}: rtol and atol must be scalars")
+    r = check_real(rtol, rtol_name, 0.0, 1.0, lo_open=True, hi_open=True, scalar=True)
+    a = check_real(atol, atol_name, 0.0, None, lo_open=True, scalar=True)
     return float(r), float(a)
 
 

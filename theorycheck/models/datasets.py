@@ -85,7 +85,7 @@ def zipf_frequencies(c: int, alpha: float = 1.0) -> np.ndarray:
     """``pi_k = k^-alpha / sum_j j^-alpha`` for ``k = 1..c`` (computed with ``math.fsum``-grade
     accuracy by summing the smallest terms first)."""
     c = check_classes(c, "c", integer=True)
-    alpha = check_positive(alpha, "alpha")
+    alpha = check_positive(alpha, "alpha", scalar=True)
     check_memory(3 * c, "c", "float64 values")
     k = np.arange(1, c + 1, dtype=np.float64)
     w = k ** (-alpha)

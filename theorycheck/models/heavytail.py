@@ -89,7 +89,7 @@ def sample_sas(alpha: float, size, rng=None, scale: float = 1.0) -> np.ndarray:
     """
     a = _check_alpha(alpha)
     size = _check_size(size)
-    scale = float(check_positive(scale, "scale"))
+    scale = check_positive(scale, "scale", scalar=True)
     rng = np.random.default_rng(check_seed(rng, "rng"))
     U = rng.uniform(-np.pi / 2, np.pi / 2, size)
     W = rng.exponential(1.0, size)
@@ -108,9 +108,9 @@ def sample_sas(alpha: float, size, rng=None, scale: float = 1.0) -> np.ndarray:
 
 def sample_t(nu: float, size, rng=None, scale: float = 1.0) -> np.ndarray:
     """Student-t samples with ``nu`` degrees of freedom (tail index ``nu``: ``P(|X| > x) ~ c x^-nu``)."""
-    nu = float(check_positive(nu, "nu"))
+    nu = check_positive(nu, "nu", scalar=True)
     size = _check_size(size)
-    scale = float(check_positive(scale, "scale"))
+    scale = check_positive(scale, "scale", scalar=True)
     check_memory(np.prod(size), "size", "float64 values")
     with np.errstate(over="ignore", invalid="ignore"):
         X = scale * np.random.default_rng(check_seed(rng, "rng")).standard_t(nu, size)
@@ -122,7 +122,7 @@ def sample_t(nu: float, size, rng=None, scale: float = 1.0) -> np.ndarray:
 def sample_noise(kind: str, index: float, size, rng=None, scale: float = 1.0) -> np.ndarray:
     """``kind = "sas"`` (stability index ``index``) or ``"t"`` (``index`` degrees of freedom)."""
     check_choice(kind, "kind", ("sas", "t"))
-    index = float(check_positive(index, "index"))
+    index = check_positive(index, "index", scalar=True)
     if kind == "sas" and index > 2:
         raise ValueError(f"index: the stability index of 'sas' must satisfy 0 < index <= 2, got {index!r}")
     return sample_sas(index, size, rng, scale) if kind == "sas" else sample_t(index, size, rng, scale)
@@ -134,7 +134,7 @@ def sas_abs_moment(alpha: float, p: float) -> float:
     ``2^p Gamma((1+p)/2) Gamma(1 - p/alpha) / (sqrt(pi) Gamma(1 - p/2))`` (Shanbhag & Sreehari 1977;
     at ``alpha = 2`` the Gaussian ``N(0, 2)`` moment). Infinite for ``p >= alpha < 2``."""
     a = _check_alpha(alpha)
-    p = float(check_real(p, "p", -1.0, None, lo_open=True))
+    p = check_real(p, "p", -1.0, None, lo_open=True, scalar=True)
     if not (p < a or a == 2):
         return math.inf
     if a == 2 and p > 340:
@@ -152,6 +152,8 @@ def hill(x, k: int | None = None) -> float:
     tail is only asymptotically Pareto (e.g. alpha-stable with alpha near 2)."""
     a = np.sort(np.abs(np.asarray(check_finite(x, "x"), dtype=float)).ravel())[::-1]
     n = a.size
+    if n < 2:
+        raise ValueError(f"x: the Hill estimator needs at least 2 samples, got {n}")
     k = int(math.isqrt(n)) if k is None else check_int(k, "k", 1)
     if not (1 <= k < n):
         raise ValueError(f"k: must satisfy 1 <= k < n = {n}, got {k}")
@@ -172,6 +174,8 @@ def block_sum_index(x, k1: int | None = None) -> float:
     (block sums are then in the domain of attraction of a ``nu``-stable law)."""
     a = np.asarray(check_finite(x, "x"), dtype=float).ravel()
     n = a.size
+    if n < 4:
+        raise ValueError(f"x: the block-sum estimator needs at least 4 samples, got {n}")
     k1 = int(math.isqrt(n)) if k1 is None else check_int(k1, "k1", 2)
     if not (2 <= k1 <= n // 2):
         raise ValueError(f"k1: must satisfy 2 <= k1 <= n/2 = {n // 2}, got {k1}")
@@ -268,12 +272,13 @@ def regression_noise(u: np.ndarray, n: int, nu: float, rng=None) -> tuple[np.nda
     ``g = a (a^T u - eps)`` has mean ``grad f = s2 u`` (``s2 = nu/(nu-2)``) and noise
     ``g - grad f = (a a^T - s2 I) u - a eps``: its size grows with ``||grad f||``, and its tail
     index is ``nu/2`` (from ``a_i^2 u_i``). Returns ``(grad f, noise samples (n, d))``."""
-    nu = float(check_positive(nu, "nu"))
+    nu = check_positive(nu, "nu", scalar=True)
     if nu <= 2:
         raise ValueError(f"nu: the regression problem needs a finite covariance, nu > 2, got {nu}")
     n = check_int(n, "n", 1)
     rng = np.random.default_rng(check_seed(rng, "rng"))
     u = check_array(u, "u", ndim=1, min_size=1)
+    check_memory(4 * n * u.size, "n", "float64 values")
     d = u.size
     s2 = nu / (nu - 2)
     a = rng.standard_t(nu, (n, d))
@@ -288,10 +293,11 @@ def moment_growth(samples_fn, p: float, n: int, factor: int = 100, repeats: int 
     For a finite ``p``-th moment the ratio tends to 1; for an infinite one (``p > tail index``)
     the sample mean grows like ``n^{p/alpha - 1}``, so the ratio is about ``factor^{p/alpha - 1}``."""
     check_callable(samples_fn, "samples_fn")
-    p = float(check_positive(p, "p"))
+    p = check_positive(p, "p", scalar=True)
     n = check_int(n, "n", 1)
     factor = check_int(factor, "factor", 2)
     repeats = check_int(repeats, "repeats", 1)
+    check_memory(3 * factor * n, "n", "samples (factor * n, three arrays)")
     rng = np.random.default_rng(check_seed(rng, "rng"))
     ratios, small = [], []
     for _ in range(repeats):

@@ -229,6 +229,9 @@ def class_moments(X, y, c: int) -> dict[str, np.ndarray]:
     if isinstance(c, bool) or not isinstance(c, (int, np.integer)) or c < 2:
         raise ValueError(f"c: the number of classes must be an integer >= 2, got {c!r}")
     X = _finite_array(X, "X", 2)
+    from theorycheck.core.validation import check_memory
+
+    check_memory(3 * c * max(X.shape[1], 1), "c", "float64 values")
     Wdummy = np.zeros((c, X.shape[1]))
     _, _, y = _prepare(Wdummy, X, y, need_y=True)
     n = X.shape[0]

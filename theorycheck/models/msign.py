@@ -35,7 +35,7 @@ def newton_schulz(G, steps: int, coeffs: tuple, eps: float = 0.0) -> np.ndarray:
     if isinstance(coeffs, (str, bytes)) or not hasattr(coeffs, "__len__") or len(coeffs) != 3:
         raise ValueError(f"coeffs: must be three finite reals (a, b, c), got {coeffs!r}")
     coeffs = tuple(float(x) for x in check_array(list(coeffs), "coeffs"))
-    eps = float(check_nonnegative(eps, "eps"))
+    eps = check_nonnegative(eps, "eps", scalar=True)
     with np.errstate(over="ignore", invalid="ignore"):
         X = _newton_schulz(G, steps, coeffs, eps)
     if not np.isfinite(X).all():

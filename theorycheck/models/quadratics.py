@@ -42,6 +42,7 @@ from theorycheck.core.validation import (
     check_choice,
     check_finite,
     check_int,
+    check_memory,
     check_nonnegative,
     check_positive,
     check_real,
@@ -128,6 +129,7 @@ def haar_rotation(d: int, rng=None) -> np.ndarray:
     """A Haar-distributed orthogonal matrix (QR of a Gaussian matrix with the sign fix of
     Mezzadri 2007: ``Q <- Q diag(sign(diag R))``); ``d >= 1``."""
     d = check_int(d, "d", 1)
+    check_memory(4 * d * d, "d", "float64 values")
     rng = np.random.default_rng(check_seed(rng, "rng"))
     Z = rng.standard_normal((d, d))
     Q, R = np.linalg.qr(Z)
@@ -137,6 +139,7 @@ def haar_rotation(d: int, rng=None) -> np.ndarray:
 def random_skew(d: int, rng=None) -> np.ndarray:
     """A random skew-symmetric generator ``A = (Z - Z^T)/sqrt(2 d)``, ``Z`` Gaussian (``d >= 1``)."""
     d = check_int(d, "d", 1)
+    check_memory(3 * d * d, "d", "float64 values")
     rng = np.random.default_rng(check_seed(rng, "rng"))
     Z = rng.standard_normal((d, d))
     return (Z - Z.T) / np.sqrt(2.0 * d)
@@ -147,7 +150,7 @@ def rotation(A: np.ndarray, s: float) -> np.ndarray:
     from scipy.linalg import expm
 
     A = _skew(A)
-    s = float(check_real(s, "s", scalar=True))
+    s = check_real(s, "s", scalar=True)
     with np.errstate(over="ignore", invalid="ignore"):
         R = expm(s * A)
     if not np.isfinite(R).all():
@@ -180,9 +183,10 @@ def rotation_path(eigs, A: np.ndarray, s_grid) -> list[np.ndarray]:
 
 def power_spectrum(d: int, power: float = 1.0, top: float = 1.0) -> np.ndarray:
     """Eigenvalues ``top * i^{-power}``, ``i = 1..d``: a heterogeneous spectrum."""
-    top = float(check_positive(top, "top"))
+    top = check_positive(top, "top", scalar=True)
     d = check_int(d, "d", 1)
-    power = float(check_finite(power, "power"))
+    check_memory(2 * d, "d", "float64 values")
+    power = check_finite(power, "power", scalar=True)
     with np.errstate(over="ignore", under="ignore"):
         out = top * np.exp(-power * np.log(np.arange(1, d + 1, dtype=float)))
     if not np.isfinite(out).all():
@@ -234,13 +238,15 @@ def run_optimizer(
         raise ValueError(f"lrs: must be a scalar or 1-D, got shape {lrs.shape}")
     steps = check_int(steps, "steps", 0)
     beta1, beta2 = check_beta(beta1, "beta1"), check_beta(beta2, "beta2")
-    eps = float(check_nonnegative(eps, "eps"))
+    eps = check_nonnegative(eps, "eps", scalar=True)
     record = check_bool(record, "record")
     x0 = check_array(x0, "x0")
     if x0.shape != (d,):
         raise ValueError(f"x0: must have shape ({d},) to match H, got {x0.shape}")
     if block is not None:
         block = check_int(block, "block", 1)
+    if record:
+        check_memory((steps + 1) * lrs.size * d, "steps", "float64 values of the recorded iterates")
     X = np.repeat(x0[None, :], lrs.size, axis=0)
     lr = lrs[:, None]
     if name == "blockwise":
@@ -352,6 +358,7 @@ def cauchy_row_l1(hvp: HVP, d: int, probes: int, rng=None) -> np.ndarray:
     check_callable(hvp, "hvp")
     d = check_int(d, "d", 1)
     probes = check_int(probes, "probes", 1)
+    check_memory(3 * d * probes, "probes", "float64 values (d x probes)")
     rng = np.random.default_rng(check_seed(rng, "rng"))
     V = rng.standard_cauchy((d, probes))
     HV = _apply(hvp, V)
@@ -364,8 +371,9 @@ def lanczos_lambda_max(hvp: HVP, d: int, rng=None, tol: float = 0.0) -> float:
 
     check_callable(hvp, "hvp")
     d = check_int(d, "d", 1)
+    check_memory(30 * d, "d", "float64 values (Lanczos vectors)")
     rng = np.random.default_rng(check_seed(rng, "rng"))
-    tol = float(check_nonnegative(tol, "tol"))
+    tol = check_nonnegative(tol, "tol", scalar=True)
     op = LinearOperator((d, d), matvec=lambda x: _apply(hvp, np.asarray(x).reshape(-1, 1))[:, 0], dtype=float)
     if d <= 2:
         M = _apply(hvp, np.eye(d))
@@ -392,6 +400,7 @@ def hvp_geometry(hvp: HVP, d: int, probes: int = 200, rng=None, exact_if_d_le: i
     d = check_int(d, "d", 1)
     probes = check_int(probes, "probes", 1)
     exact_if_d_le = check_int(exact_if_d_le, "exact_if_d_le", 0)
+    check_memory(3 * d * probes + (d * d if d <= exact_if_d_le else 0), "d", "float64 values")
     rng = np.random.default_rng(check_seed(rng, "rng"))
     r = cauchy_row_l1(hvp, d, probes, rng)
     lm = lanczos_lambda_max(hvp, d, rng)

@@ -24,6 +24,7 @@ from theorycheck.core.validation import (
     check_choice,
     check_finite,
     check_int,
+    check_memory,
     check_nonnegative,
     check_positive,
     check_real,
@@ -49,8 +50,9 @@ def phi(sigma) -> float:
 def sparse_sigma(d: int, scale: float) -> np.ndarray:
     """Noise on coordinate 1 only: ``sigma = (scale, 0, ..., 0)`` (``phi = 1/d``)."""
     _check_dim(d)
+    check_memory(d, "d", "float64 values")
     s = np.zeros(d)
-    s[0] = check_positive(scale, "scale")
+    s[0] = check_positive(scale, "scale", scalar=True)
     return s
 
 
@@ -58,7 +60,8 @@ def dense_sigma(d: int, scale: float) -> np.ndarray:
     """Equal noise ``sigma_i = scale / sqrt(d)`` on every coordinate (``phi = 1``,
     ``||sigma||_2 = scale``, ``||sigma||_1 = scale sqrt(d)``)."""
     _check_dim(d)
-    return np.full(d, check_positive(scale, "scale") / math.sqrt(d))
+    check_memory(d, "d", "float64 values")
+    return np.full(d, check_positive(scale, "scale", scalar=True) / math.sqrt(d))
 
 
 def _check_dim(d) -> int:
@@ -101,6 +104,8 @@ def run(method: str, L, x0, etas, T: int, sigma=None, B: int = 1, seed: int = 0,
     B = check_int(B, "B", 1)
     seed = check_int(seed, "seed", 0)
     record_every = check_int(record_every, "record_every", 0)
+    if record_every:
+        check_memory((T // record_every + 2) * etas.size, "record_every", "float64 values of the curve")
     check_choice(metric, "metric", METRICS)
     x0 = np.atleast_1d(check_finite(x0, "x0"))
     R = etas.size
@@ -189,8 +194,8 @@ def ns_steps_needed(s_min_ratio: float, tol: float) -> int:
     """Iterations of the cubic Newton-Schulz map ``s <- (3 s - s^3)/2`` that bring the smallest
     normalised singular value ``s_min_ratio = s_min/||G||_F`` (the worst case) within ``tol``
     of 1 (computed by iterating the scalar map)."""
-    s = float(check_positive(s_min_ratio, "s_min_ratio"))
-    tol = float(check_real(tol, "tol", 0.0, 1.0, lo_open=True, hi_open=True))
+    s = check_positive(s_min_ratio, "s_min_ratio", scalar=True)
+    tol = check_real(tol, "tol", 0.0, 1.0, lo_open=True, hi_open=True, scalar=True)
     if s >= math.sqrt(3):
         raise ValueError("s_min_ratio: the cubic Newton-Schulz iteration needs singular values in (0, sqrt(3))")
     n = 0
@@ -225,6 +230,7 @@ def sgd_expected_abs_curve(a: float, L: float, sigma: float, eta: float, T: int)
     from scipy.special import erf
 
     a, L, sigma, eta, T = _check_curve_args(a, L, sigma, eta, T)
+    check_memory(8 * (T + 1), "T", "float64 values")
     t = np.arange(T + 1, dtype=float)
     r = 1.0 - eta * L
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -246,6 +252,7 @@ def signsgd_expected_abs_curve(a: float, L: float, sigma: float, eta: float, T: 
     a, L, sigma, eta, T = _check_curve_args(a, L, sigma, eta, T)
     paths = check_int(paths, "paths", 1)
     seed = check_int(seed, "seed", 0)
+    check_memory(T + 1 + 3 * paths, "paths", "float64 values")
     n = 1 if sigma == 0 else paths
     rng = np.random.default_rng(seed)
     x = np.full(n, float(a))
@@ -268,8 +275,8 @@ def _check_groups(groups) -> list:
     for g in groups:
         if not isinstance(g, (list, tuple)) or len(g) != 3:
             raise ValueError(f"groups: each group is a (count, L, sigma) triple, got {g!r}")
-        out.append((check_int(g[0], "groups", 1), float(check_positive(g[1], "groups")),
-                    float(check_nonnegative(g[2], "groups"))))
+        out.append((check_int(g[0], "groups", 1), check_positive(g[1], "groups", scalar=True),
+                    check_nonnegative(g[2], "groups", scalar=True)))
     return out
 
 
@@ -285,12 +292,13 @@ def sample_complexity(method: str, groups, a: float, eps: float, grid, T_cap: in
     step size reaches ``eps`` within ``T_cap``)."""
     check_choice(method, "method", METHODS)
     groups = _check_groups(groups)
-    a = float(check_finite(a, "a"))
-    eps = float(check_positive(eps, "eps"))
+    a = check_finite(a, "a", scalar=True)
+    eps = check_positive(eps, "eps", scalar=True)
     grid = np.atleast_1d(check_positive(grid, "grid"))
     T_cap = check_int(T_cap, "T_cap", 0)
     paths = check_int(paths, "paths", 1)
     seed = check_int(seed, "seed", 0)
+    check_memory(3 * grid.size * paths * len(groups), "paths", "float64 values")
     if method == "sgd":
         best, best_eta = T_cap + 1, None
         for eta in grid:
@@ -331,8 +339,8 @@ def stiff_instance(d: int, Linf: float, sigma: float, regime: str):
     d = _check_dim(d)
     if d < 2:
         raise ValueError("d: the sweep instance needs d >= 2")
-    Linf = float(check_positive(Linf, "Linf"))
-    sigma = float(check_nonnegative(sigma, "sigma"))
+    Linf = check_positive(Linf, "Linf", scalar=True)
+    sigma = check_nonnegative(sigma, "sigma", scalar=True)
     check_choice(regime, "regime", ("sparse", "dense"))
     L1, Lr = Linf / 2, Linf / (2 * (d - 1))
     s1, sr = (sigma, 0.0) if regime == "sparse" else (sigma / math.sqrt(d), sigma / math.sqrt(d))

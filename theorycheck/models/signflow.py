@@ -41,6 +41,7 @@ from theorycheck.core.validation import (
     check_array,
     check_callable,
     check_int,
+    check_memory,
     check_nonnegative,
     check_probability_vector,
     check_real,
@@ -49,6 +50,9 @@ from theorycheck.core.validation import (
     check_time,
     check_tolerances,
 )
+
+#: Largest number of integrator steps ``t_end / max_step`` that :func:`integrate_sign_flow` accepts.
+MAX_STEPS = 1e8
 
 __all__ = ["Segment", "SignFlowPath", "integrate_sign_flow", "sign_descent", "sign_flow_simple_setting"]
 
@@ -72,7 +76,7 @@ class Segment:
 
     def at(self, t: float) -> np.ndarray:
         """The state at time ``t`` (finite; outside ``[t0, t1]`` the piece is extrapolated)."""
-        t = float(check_real(t, "t", scalar=True))
+        t = check_real(t, "t", scalar=True)
         if self.dense is None:
             return self.w0 + self.velocity * (t - self.t0)
         return self.dense(t)
@@ -187,11 +191,14 @@ def integrate_sign_flow(grad: Callable, hess: Callable, w0, t_end: float, *, zer
     check_callable(grad, "grad")
     check_callable(hess, "hess")
     w = check_array(w0, "w0", min_size=1).ravel().copy()
-    t_end = float(check_time(t_end, "t_end"))
-    zero_tol = float(check_nonnegative(zero_tol, "zero_tol"))
+    t_end = check_time(t_end, "t_end", scalar=True)
+    zero_tol = check_nonnegative(zero_tol, "zero_tol", scalar=True)
     rtol, atol = check_tolerances(rtol, atol)
-    max_step = (t_end / 64.0 if t_end > 0 else 1.0) if max_step is None else float(check_step(max_step, "max_step"))
+    max_step = (t_end / 64.0 if t_end > 0 else 1.0) if max_step is None else check_step(max_step, "max_step", scalar=True)
     max_events = check_int(max_events, "max_events", 0)
+    if t_end / max_step > MAX_STEPS:
+        raise ValueError(f"max_step: t_end / max_step = {t_end / max_step:.3g} steps, more than {MAX_STEPS:.0e} "
+                         f"(the integration would not end)")
     grad = _checked(grad, "grad", w.size)
     hess = _checked(hess, "hess", w.size, matrix=True)
     if t_end == 0:
@@ -268,9 +275,10 @@ def sign_descent(grad: Callable, w0, step: float, n_steps: int) -> np.ndarray:
     """Discrete sign descent ``w_{n+1} = w_n - h sign(grad(w_n))`` (``sign(0) = 0``); returns
     the ``n_steps + 1`` iterates, shape ``(n_steps + 1, n)``."""
     check_callable(grad, "grad")
-    step = float(check_step(step, "step"))
+    step = check_step(step, "step", scalar=True)
     n_steps = check_int(n_steps, "n_steps", 0)
     w = check_array(w0, "w0", min_size=1).ravel().copy()
+    check_memory((n_steps + 1) * w.size, "n_steps", "float64 values of the iterates")
     grad = _checked(grad, "grad", w.size)
     out = np.empty((int(n_steps) + 1, w.size))
     out[0] = w
@@ -327,7 +335,13 @@ def sign_flow_simple_setting(t_eval, pi, W0=None, **kw):
     c = pi.size
     grad, hess = _unit_weight_problem(c)
     W0 = np.zeros((c, c)) if W0 is None else check_array(W0, "W0", shape=(c, c))
-    path = integrate_sign_flow(grad, hess, W0.ravel(), float(t_eval.max()), **kw)
+    try:
+        path = integrate_sign_flow(grad, hess, W0.ravel(), float(t_eval.max()), **kw)
+    except ValueError as e:
+        if not str(e).startswith("hess:"):
+            raise
+        raise ValueError(f"t_eval: the gradients fell to 0 in float64 before t = {float(t_eval.max())!r} (the losses "
+                         f"underflow; the event-driven flow cannot go on: use flows.sign_flow_loss there): {e}") from None
     W = path(t_eval).reshape(-1, c, c)
     loss = per_class_loss(W).T
     return W, loss, path

@@ -50,7 +50,7 @@ from typing import Any, Callable, Iterable, Sequence
 import numpy as np
 
 from theorycheck.core import tolerances as tol
-from theorycheck.core.validation import check_bool, check_callable, check_choice, check_int
+from theorycheck.core.validation import check_bool, check_callable, check_choice, check_int, check_memory
 
 DEVICES = ("auto", "cpu", "cuda")
 TRACE_VARIANTS = ("correct", "released_script")
@@ -397,6 +397,7 @@ def lanczos(hv: Callable, dim: int, *, iters: int = tol.LANCZOS_ITERS, seed: int
 
     dim = check_int(dim, "dim", 1)
     iters = check_int(iters, "iters", 1)
+    check_memory((min(iters, dim) + 3) * dim, "dim", "values (Lanczos basis)")
     seed, dtype, device = _torch_opts(seed, dtype, device)
     hv = _checked_hv(hv, dim)
     dtype = dtype or torch.float64
@@ -431,6 +432,7 @@ def power_iteration(hv: Callable, dim: int, *, iters: int = 500, seed: int = 0, 
 
     dim = check_int(dim, "dim", 1)
     iters = check_int(iters, "iters", 0)
+    check_memory(4 * dim, "dim", "values")
     seed, dtype, device = _torch_opts(seed, dtype, device)
     hv = _checked_hv(hv, dim)
     dtype = dtype or torch.float64
@@ -532,6 +534,7 @@ def cauchy_l11(hv: Callable, dim: int, *, probes: int, seed: int = 0, dtype=None
     dim = check_int(dim, "dim", 1)
     probes = check_int(probes, "probes", 1)
     batch = check_int(batch, "batch", 1)
+    check_memory(3 * probes * dim, "probes", "values (probes x dim)")
     seed, dtype, device = _torch_opts(seed, dtype, device)
     hv = _checked_hv(hv, dim)
     dtype = dtype or torch.float64
@@ -565,6 +568,7 @@ def inf1_sign_iterations(hv: Callable, dim: int, *, restarts: int = tol.SIGN_RES
     dim = check_int(dim, "dim", 1)
     restarts = check_int(restarts, "restarts", 0)
     iters = check_int(iters, "iters", 0)
+    check_memory(4 * (restarts + 2) * dim, "restarts", "values (starts x dim)")
     seed, dtype, device = _torch_opts(seed, dtype, device)
     hv = _checked_hv(hv, dim)
     dtype = dtype or torch.float64

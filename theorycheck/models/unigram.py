@@ -46,7 +46,7 @@ NORMS = ("inf", "2")
 def zipf(d: int, a: float = 1.0) -> np.ndarray:
     """Zipf frequencies ``p_k = k^{-a} / H_{d,a}``, ``k = 1..d`` (``d >= 2`` integer, ``a > 0``)."""
     d = check_classes(d, "d", integer=True)
-    a = check_positive(a, "a")
+    a = check_positive(a, "a", scalar=True)
     check_memory(2 * d, "d", "float64 values")
     k = np.arange(1, d + 1, dtype=np.float64)
     w = np.exp(-a * np.log(k))
@@ -141,7 +141,7 @@ def minimizer(p, norm: str = "2") -> np.ndarray:
 def min_norm_inf(d: int, a: float = 1.0) -> float:
     """``min_c ||log p + c||_inf = (log p_1 - log p_d)/2 = (a/2) log d`` for Zipf(a)."""
     d = check_classes(d, "d", integer=True)
-    return 0.5 * check_positive(a, "a") * math.log(d)
+    return 0.5 * check_positive(a, "a", scalar=True) * math.log(d)
 
 
 #: above this d, :func:`var_log_k` uses the exact Hurwitz-zeta form (:func:`var_log_k_mp`) instead
@@ -219,7 +219,9 @@ def nsd_wd(p, norm: str, T: int, lam: float, x0=None, record=None, eta=None) -> 
     p = check_probability_vector(p, "p")
     check_choice(norm, "norm", NORMS)
     T = check_int(T, "T", 0)
-    lam = float(check_positive(lam, "lam"))
+    lam = check_positive(lam, "lam", scalar=True)
+    if record is None:
+        check_memory(3 * (T + 1), "T", "recorded steps")
     x = np.zeros_like(p) if x0 is None else _check_theta(x0, p, "x0").copy()
     if record is None:
         rec = np.arange(T + 1)
@@ -267,9 +269,9 @@ def nsd_wd(p, norm: str, T: int, lam: float, x0=None, record=None, eta=None) -> 
 def thm21_bound(L: float, lam: float, x0_norm: float, T):
     """Y25.thm21's bound ``2 L (1 + B lam)^2 / (lam^2 (T + 2))``, ``B = max(1/lam, ||x_0||)``
     (``L``, ``lam`` > 0, ``x0_norm`` >= 0, ``T`` >= 0, all finite; else ValueError)."""
-    L = check_positive(L, "L")
-    lam = check_positive(lam, "lam")
-    x0_norm = check_finite(x0_norm, "x0_norm")
+    L = check_positive(L, "L", scalar=True)
+    lam = check_positive(lam, "lam", scalar=True)
+    x0_norm = check_finite(x0_norm, "x0_norm", scalar=True)
     if x0_norm < 0:
         raise ValueError(f"x0_norm: must be >= 0, got {x0_norm!r}")
     if isinstance(T, bool):

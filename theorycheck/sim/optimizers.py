@@ -50,10 +50,7 @@ def _bshape(lr: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
 
 
 def _check_beta(beta, name):
-    beta = check_finite(beta, name)
-    if not 0 <= beta < 1:
-        raise ValueError(f"{name}: must lie in [0, 1), got {beta!r}")
-    return float(beta)
+    return check_beta(beta, name)
 
 
 def _global_norm(tree) -> torch.Tensor:
@@ -149,7 +146,7 @@ def adam(beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8, name: str 
     if name is not None:
         check_str(name, "name")
     beta1, beta2 = _check_beta(beta1, "beta1"), _check_beta(beta2, "beta2")
-    eps = check_finite(eps, "eps")
+    eps = check_finite(eps, "eps", scalar=True)
     if eps < 0:
         raise ValueError(f"eps: must be >= 0, got {eps!r}")
 

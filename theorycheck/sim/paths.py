@@ -43,7 +43,7 @@ def sim_path(lin, optimizer, lr: float, steps: int, snapshot_at: Sequence[int]) 
     (``W = 0``, ``b = 0``) and return ``[(step, {"W": W, "b": b}), ...]`` at ``snapshot_at``
     (CPU tensors; step 0 is the initialisation), ready for :meth:`Problem.params`."""
     _check_lin(lin)
-    lr = float(check_step(lr, "lr"))
+    lr = check_step(lr, "lr", scalar=True)
     steps = check_int(steps, "steps", 0)
     if isinstance(snapshot_at, (str, bytes)) or not hasattr(snapshot_at, "__iter__"):
         raise ValueError(f"snapshot_at: must be an iterable of steps, got {snapshot_at!r}")

@@ -217,7 +217,7 @@ class WeightedQuadratic(Problem):
         if isinstance(q, bool) or not isinstance(q, (int, np.integer)) or q < 1:
             raise ValueError(f"q: the per-class dimension must be an integer >= 1, got {q!r}")
         _check_groups(groups)
-        self.q, self.init = int(q), float(check_finite(init, "init"))
+        self.q, self.init = int(q), check_finite(init, "init", scalar=True)
         self.device, self.dtype = resolve_device(device), resolve_dtype(dtype)
         self.groups = mass_groups(self.pi, groups or min(self.c, 10))
         self.param_shapes = {"w": (self.c, self.q)}
@@ -260,6 +260,9 @@ class LinearSoftmax(Problem):
             raise ValueError("y: labels must be integers 0..c-1")
         y = y.astype(np.int64)
         c = int(y.max()) + 1 if c is None else check_int(c, "c", 2)
+        from theorycheck.core.validation import check_memory
+
+        check_memory(4 * c * (X.shape[1] + 2), "c", "values per run")
         bias = check_bool(bias, "bias")
         _check_groups(groups)
         if y.max() >= c or c < 2:

@@ -102,10 +102,10 @@ def simulate_reduced(omega, steps: int, lr: float, family: str = "gd", *, beta: 
     c = omega.size
     z = c - 1
     steps = check_int(steps, "steps", 0)
-    lr = float(check_step(lr, "lr"))
+    lr = check_step(lr, "lr", scalar=True)
     check_choice(family, "family", FAMILIES)
     beta, beta1, beta2 = check_beta(beta, "beta"), check_beta(beta1, "beta1"), check_beta(beta2, "beta2")
-    eps = float(check_nonnegative(eps, "eps"))
+    eps = check_nonnegative(eps, "eps", scalar=True)
     a = np.zeros(c) if a0 is None else check_array(a0, "a0", shape=(c,)).copy()
     b = np.zeros(c) if b0 is None else check_array(b0, "b0", shape=(c,)).copy()
     if pi is not None:
@@ -175,7 +175,7 @@ def sign_loss_closed_form(c: int, alpha: float, t) -> np.ndarray:
     """Sign descent on the simple setting: ``l(t) = log(1 + z e^{-2 alpha t})`` (every class;
     ``c >= 2`` an integer, ``alpha > 0``, steps ``t >= 0``)."""
     c = check_classes(c, "c", integer=True)
-    alpha = float(check_step(alpha, "alpha"))
+    alpha = check_step(alpha, "alpha", scalar=True)
     t = np.asarray(check_time(t, "t"), dtype=float)
     with np.errstate(over="ignore"):
         e = math.log(c - 1) - 2 * alpha * t  # -inf at worst: logaddexp(0, -inf) = 0

@@ -26,7 +26,8 @@ from typing import Any, Iterable
 import numpy as np
 import torch
 
-from theorycheck.core.validation import check_bool, check_callable, check_choice, check_int, check_real, check_step, check_str
+from theorycheck.core.validation import (check_bool, check_callable, check_choice, check_int, check_memory, check_real,
+                                         check_step, check_str)
 from theorycheck.sim import optimizers as optim
 from theorycheck.sim.metrics import group_matrix
 from theorycheck.sim.problems import Problem
@@ -230,6 +231,7 @@ def simulate(problem: Problem, runs: Iterable, steps: int, *, snapshot_at: Itera
     if stop is not None:
         check_callable(stop, "stop")
     stop_every = check_int(stop_every, "stop_every", 1)
+    check_memory((steps + 1) * len(runs) * (int(np.max(problem.groups)) + 2), "steps", "recorded losses")
     T, R, c = int(steps), len(runs), problem.c
     snap = sorted({int(s) for s in snapshot_at})
     if snap and (snap[0] < 0 or snap[-1] > T):
