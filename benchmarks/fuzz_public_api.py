@@ -16,7 +16,10 @@ restarted). Outcomes:
 
 * ``nonfinite``: the call returned a NaN, an infinity or a complex number anywhere in its
   result (numbers, numpy / torch arrays, mpmath numbers, nested in tuples, lists and dicts);
-* ``accepted``: a ``BAD`` value was accepted (the call returned a finite result);
+* ``documented``: a non-finite result the function declares with ``@contract(nonfinite=...)``
+  (a diverging moment, a run that blew up);
+* ``accepted``: a ``BAD`` value was accepted (the call returned a finite result; an empty array,
+  ``[0.6, 0.6]`` or a 3-D array is a valid input of a vectorized function, a string a valid name);
 * ``hang``: the call exceeded the time limit (the baseline call of each function, with its
   first-call imports, runs before the clock starts); hangs on the value ``10**12`` are counted
   apart too: a valid but huge count is a long computation rather than a defect;
@@ -42,7 +45,7 @@ import time
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 sys.path.insert(0, ROOT)
 
-KINDS = ("nonfinite", "accepted", "hang", "obscure", "unnamed", "ok", "nobaseline")
+KINDS = ("nonfinite", "documented", "accepted", "hang", "obscure", "unnamed", "ok", "nobaseline")
 
 
 # --------------------------------------------------------------------------- the worker side
@@ -302,7 +305,9 @@ def worker():
         kw[pname] = values[label]
         try:
             out = _call(fn, kw)
-            kind = "nonfinite" if _nonfinite(out) else ("accepted" if group == "bad" else "ok")
+            documented = "nonfinite" in (getattr(fn, "__contract__", None) or {})
+            kind = (("documented" if documented else "nonfinite") if _nonfinite(out)
+                    else ("accepted" if group == "bad" else "ok"))
             msg = ""
         except ValueError as e:
             msg = str(e)[:160]

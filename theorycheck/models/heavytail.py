@@ -90,10 +90,10 @@ def sample_sas(alpha: float, size, rng=None, scale: float = 1.0) -> np.ndarray:
     a = _check_alpha(alpha)
     size = _check_size(size)
     scale = check_positive(scale, "scale", scalar=True)
+    check_memory(np.prod(size, dtype=float) * 3, "size", "float64 values")
     rng = np.random.default_rng(check_seed(rng, "rng"))
     U = rng.uniform(-np.pi / 2, np.pi / 2, size)
     W = rng.exponential(1.0, size)
-    check_memory(np.prod(size) * 3, "size", "float64 values")
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         if a == 1.0:
             X = np.tan(U)
@@ -111,7 +111,7 @@ def sample_t(nu: float, size, rng=None, scale: float = 1.0) -> np.ndarray:
     nu = check_positive(nu, "nu", scalar=True)
     size = _check_size(size)
     scale = check_positive(scale, "scale", scalar=True)
-    check_memory(np.prod(size), "size", "float64 values")
+    check_memory(np.prod(size, dtype=float), "size", "float64 values")
     with np.errstate(over="ignore", invalid="ignore"):
         X = scale * np.random.default_rng(check_seed(rng, "rng")).standard_t(nu, size)
     if not np.isfinite(X).all():
@@ -125,7 +125,14 @@ def sample_noise(kind: str, index: float, size, rng=None, scale: float = 1.0) ->
     index = check_positive(index, "index", scalar=True)
     if kind == "sas" and index > 2:
         raise ValueError(f"index: the stability index of 'sas' must satisfy 0 < index <= 2, got {index!r}")
-    return sample_sas(index, size, rng, scale) if kind == "sas" else sample_t(index, size, rng, scale)
+    try:
+        return sample_sas(index, size, rng, scale) if kind == "sas" else sample_t(index, size, rng, scale)
+    except ValueError as e:
+        msg = str(e)
+        for inner in ("alpha:", "nu:"):
+            if msg.startswith(inner):
+                raise ValueError("index:" + msg[len(inner):]) from None
+        raise
 
 
 @contract(nonfinite="E|X|^p is infinite for p >= alpha < 2 (documented: math.inf)")

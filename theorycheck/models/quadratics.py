@@ -175,7 +175,10 @@ def rotation_path(eigs, A: np.ndarray, s_grid) -> list[np.ndarray]:
     s_grid = np.atleast_1d(check_array(s_grid, "s_grid", ndim=(0, 1)))
     out = []
     for s in s_grid:
-        R = rotation(A, s)
+        try:
+            R = rotation(A, s)
+        except ValueError as e:
+            raise ValueError(f"s_grid: {e}") from None
         H = (R * eigs[None, :]) @ R.T
         out.append((H + H.T) / 2)
     return out
@@ -400,7 +403,8 @@ def hvp_geometry(hvp: HVP, d: int, probes: int = 200, rng=None, exact_if_d_le: i
     d = check_int(d, "d", 1)
     probes = check_int(probes, "probes", 1)
     exact_if_d_le = check_int(exact_if_d_le, "exact_if_d_le", 0)
-    check_memory(3 * d * probes + (d * d if d <= exact_if_d_le else 0), "d", "float64 values")
+    check_memory(3 * d * probes, "probes", "float64 values (d x probes)")
+    check_memory(30 * d + (d * d if d <= exact_if_d_le else 0), "d", "float64 values")
     rng = np.random.default_rng(check_seed(rng, "rng"))
     r = cauchy_row_l1(hvp, d, probes, rng)
     lm = lanczos_lambda_max(hvp, d, rng)

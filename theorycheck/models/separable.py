@@ -110,7 +110,7 @@ def run(method: str, L, x0, etas, T: int, sigma=None, B: int = 1, seed: int = 0,
     x0 = np.atleast_1d(check_finite(x0, "x0"))
     R = etas.size
     if x0.shape[-1] != d or (x0.ndim == 2 and x0.shape[0] != R) or x0.ndim > 2:
-        raise ValueError(f"x0: must have shape ({d},) or ({R}, {d}), got {x0.shape}")
+        raise ValueError(f"x0: must have shape ({d},) or ({R}, {d}) (d = len(L), R = len(etas)), got {x0.shape}")
     x = np.broadcast_to(x0, (R, d)).astype(float).copy()
     sig = None
     if sigma is not None:
@@ -252,7 +252,8 @@ def signsgd_expected_abs_curve(a: float, L: float, sigma: float, eta: float, T: 
     a, L, sigma, eta, T = _check_curve_args(a, L, sigma, eta, T)
     paths = check_int(paths, "paths", 1)
     seed = check_int(seed, "seed", 0)
-    check_memory(T + 1 + 3 * paths, "paths", "float64 values")
+    check_memory(T + 1, "T", "float64 values")
+    check_memory(3 * paths, "paths", "float64 values")
     n = 1 if sigma == 0 else paths
     rng = np.random.default_rng(seed)
     x = np.full(n, float(a))

@@ -766,6 +766,7 @@ def smoothness_at(pb: Problem, Wt, *, lanczos_iters: int = tol.LANCZOS_ITERS, re
     restarts = check_int(restarts, "restarts", 0)
     sign_iters = check_int(sign_iters, "sign_iters", 0)
     cauchy_probes = check_int(cauchy_probes, "cauchy_probes", 0)
+    check_memory(3 * cauchy_probes * pb.P, "cauchy_probes", "values (probes x parameters)")
     if dense is not None:
         dense = check_bool(dense, "dense")
     seed = check_int(seed, "seed", 0)

@@ -279,9 +279,10 @@ def thm21_bound(L: float, lam: float, x0_norm: float, T):
     Ta = check_nonnegative(T, "T")
     if np.any(np.asarray(Ta) != np.round(Ta)):
         raise ValueError(f"T: steps must be integers >= 0, got {T!r}")
-    B = max(1.0 / lam, x0_norm)
+    L, lam, x0_norm = np.float64(L), np.float64(lam), np.float64(x0_norm)  # overflow -> inf, not OverflowError
     # (1 + B lam)^2 / lam^2 written as (1/lam + B)^2: no overflow of lam^2 at lam ~ 1e300
     with np.errstate(over="ignore"):
+        B = max(1.0 / lam, x0_norm)
         out = 2.0 * L * (1.0 / lam + B) ** 2 / (np.asarray(T, dtype=float) + 2.0)
     if not np.isfinite(out).all():
         raise ValueError(f"L: the bound overflows float64 (L = {L!r}, lam = {lam!r}, x0_norm = {x0_norm!r})")

@@ -23,7 +23,7 @@ def _groups(groups, c: int) -> np.ndarray:
     g = np.asarray(groups) if not isinstance(groups, (str, bytes)) else np.array([groups])
     if g.shape != (c,) or (g.dtype.kind not in "iu" and not (g.dtype.kind == "f" and np.isfinite(g).all()
                                                                and (g == np.round(g)).all())):
-        raise ValueError(f"groups: must be {c} integer group indices >= 0 (one per class), got {groups!r}")
+        raise ValueError(f"groups: must be {c} integer group indices >= 0 (one per class of pi), got {groups!r}")
     g = g.astype(np.int64)
     if (g < 0).any():
         raise ValueError(f"groups: group indices must be >= 0, got min {g.min()}")

@@ -75,9 +75,9 @@ def reduced_grads(a, b, omega, c):
     omega = check_nonnegative(omega, "omega")
     c = check_classes(c, "c", integer=True)
     try:
-        np.broadcast_shapes(a.shape, np.shape(omega))
+        np.broadcast_shapes(a.shape, b.shape, np.shape(omega))
     except ValueError:
-        raise ValueError(f"omega: shape {np.shape(omega)} does not broadcast with a {a.shape}") from None
+        raise ValueError(f"omega: shape {np.shape(omega)} does not broadcast with a {a.shape} and b {b.shape}") from None
     with np.errstate(over="ignore"):
         d = b - a
     if not np.isfinite(d).all():
