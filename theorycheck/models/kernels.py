@@ -139,8 +139,9 @@ def per_sample_gradient(W, x, y: int, b=None) -> np.ndarray:
     ``(p_k - 1[y = k]) x``."""
     x = check_array(x, "x", ndim=1, min_size=1)
     y = check_int(y, "y", 0)
-    if x.size != np.shape(W)[-1]:
-        raise ValueError(f"x: must have d = {np.shape(W)[-1]} entries (the columns of W), got {x.size}")
+    W = check_array(W, "W", ndim=2)
+    if x.size != W.shape[1]:
+        raise ValueError(f"x: must have d = {W.shape[1]} entries (the columns of W), got {x.size}")
     return gradient(W, x[None, :], np.array([y]), b)
 
 

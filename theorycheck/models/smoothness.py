@@ -150,7 +150,7 @@ class Problem:
             W, b = snapshot
             W = _as_tensor(W, "W", self.dtype, self.device)
             if W.shape != (self.c, self.d):
-                raise ValueError(f"W: expected shape ({self.c}, {self.d}), got {tuple(W.shape)}")
+                raise ValueError(f"W: expected shape (c, d) = ({self.c}, {self.d}), got {tuple(W.shape)}")
             if self.bias:
                 if b is None:
                     raise ValueError("b: the problem has a bias; the snapshot must carry b")
@@ -166,7 +166,7 @@ class Problem:
             return W
         if self.bias and W.shape == (self.c, self.d):
             raise ValueError(f"W: the problem has a bias; pass (W, b) or a ({self.c}, {self.D}) array [W b]")
-        raise ValueError(f"W: expected shape ({self.c}, {self.D}), got {tuple(W.shape)}")
+        raise ValueError(f"W: expected shape (c, D) = ({self.c}, {self.D}), got {tuple(W.shape)}")
 
     def zeros(self):
         import torch
