@@ -127,7 +127,8 @@ def _context_examples(ex):
         "params": [{"W": torch.zeros(3, 3, dtype=torch.float64)},
                    {"W": torch.zeros(3, 3, dtype=torch.float64), "b": torch.zeros(3, dtype=torch.float64)}],
         "Xa": [pb.Xa], "bias_": [True],
-        "y": ex["y"] + [pb.y],  # last: the long tensor smoothness.Problem needs (other functions take the first ones) "traj": [traj], "spec": [spec, "GD"],
+        "y": ex["y"] + [pb.y],  # last: the long tensor smoothness.Problem needs (others take the first ones)
+        "traj": [traj], "spec": [spec, "GD"],
         "task": [sweep.SweepTask(spec, (("GD", 0.1),), 3)], "kwargs": [{"pi": [0.5, 0.3, 0.2]}],
         "m": [2, m], "expr": [m.probs_E()[0]], "exprs": [[sp.Integer(0)]], "M": [sp.zeros(2, 2)],
     })
