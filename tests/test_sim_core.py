@@ -240,7 +240,7 @@ def test_bad_input_raises_clear_errors():
         simulate(p, [("GD", 0.1)], 3, init={"W": torch.zeros(1, 2, 3, dtype=torch.float64)})
     with pytest.raises(ValueError, match="y"):
         P.LinearSoftmax(np.zeros((4, 2)), np.zeros(3))
-    with pytest.raises(ValueError, match="beta"):
+    with pytest.raises(ValueError, match="momentum"):
         O.gd(1.5)
     with pytest.raises(ValueError, match="steps"):
         simulate(p, [("GD", 0.1)], -1)
@@ -376,3 +376,30 @@ def test_cpu_threads_setting(monkeypatch):
     before = torch.get_num_threads()
     simulate(P.heavy_tailed_problem(4, device="cpu"), [("GD", 0.1)], 2)
     assert torch.get_num_threads() == before  # restored
+
+
+def test_results_do_not_depend_on_the_thread_count(monkeypatch):
+    # issue 13: with THEORYCHECK_THREADS=2 torch split the global-norm reduction of NGD across
+    # threads and the losses moved (85% after 300 steps on m = 7); the reduction is now pinned
+    rng = np.random.default_rng(0)
+    X, y = rng.random((300, 4000)), np.arange(300) % 10
+    p = P.LinearSoftmax(X, y, device="cpu")
+    runs = [("NGD", 1.0), ("NGD+m", 0.5), ("GD", 1.0), ("Adam+m", 1e-2), ("Sign", 1e-3)]
+    assert len(runs) * p.n_params >= 200_000  # large enough for the thread setting to apply
+    out = {}
+    for n in ("1", "2"):
+        monkeypatch.setenv("THEORYCHECK_THREADS", n)
+        tr = simulate(p, runs, 15)
+        assert tr.info["cpu_threads"] == int(n)
+        out[n] = (tr.loss, tr.group_loss, tr.class_loss)
+    for a, b in zip(out["1"], out["2"]):
+        np.testing.assert_array_equal(a, b)  # bitwise
+
+
+def test_store_key_records_the_thread_count(monkeypatch):
+    from theorycheck.core.store import accelerator
+
+    monkeypatch.setenv("THEORYCHECK_THREADS", "2")
+    k2 = accelerator()
+    monkeypatch.setenv("THEORYCHECK_THREADS", "1")
+    assert k2 != accelerator() and k2["THEORYCHECK_THREADS"] == "2"

@@ -229,8 +229,11 @@ def nvidia_driver_present() -> bool:
 
 
 def accelerator() -> dict[str, Any]:
-    """The part of the key that tells GPU runs from CPU runs, without importing torch."""
-    return {"nvidia_driver": nvidia_driver_present(), "CUDA_VISIBLE_DEVICES": os.environ.get("CUDA_VISIBLE_DEVICES")}
+    """The part of the key that tells GPU runs from CPU runs, without importing torch; with the
+    CPU thread count of the simulator (``THEORYCHECK_THREADS``): the simulator's reductions are
+    pinned to an order that does not depend on it, and the key records it all the same."""
+    return {"nvidia_driver": nvidia_driver_present(), "CUDA_VISIBLE_DEVICES": os.environ.get("CUDA_VISIBLE_DEVICES"),
+            "THEORYCHECK_THREADS": os.environ.get("THEORYCHECK_THREADS", "1")}
 
 
 def _canonical(obj: Any) -> bytes:

@@ -376,3 +376,13 @@ Y26_ORDERS_BELOW = _Criterion("orders of magnitude below", 100.0, "above", "'ord
 #: Y26.convergence "degrades": the median final suboptimality at the heaviest tail over the one at the
 #: lightest has an interval above Y26_FACTOR (fails: interval below it, i.e. the method stays within x2).
 Y26_DEGRADES = _Criterion("degrades", Y26_FACTOR, "above", "ratio of medians heavy/light tail above Y26_FACTOR = 2")
+
+
+# --- extremes of the closed forms and the public-API contract (issue 13: tests/test_extremes.py) ----------
+#: An mpmath reference (MP_DPS digits, working precision raised by the digits its form cancels)
+#: against an independent truncated expansion, at end points of the documented range where the
+#: first omitted term is below 1e-40 relative (each test bounds that term before comparing): the
+#: allowed gap sits 5 orders above the truncation error and 15 above the 50-digit rounding level,
+#: so a reference that lost digits to cancellation (as the old sim.reduced one did: 0 correct
+#: digits at tau = 1e60) fails by tens of orders.
+EXPANSION_MP_REL = 1e-35

@@ -14,15 +14,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from theorycheck.core.validation import check_classes, check_positive
+from theorycheck.core.validation import check_classes, check_int, check_memory, check_positive
 
 INPUT_DISTRIBUTIONS = ("uniform", "normal0", "normal1")
 
 
+#: Largest number of groups: ``c = 2^m - 1`` classes and ``n = m 2^m`` samples (m = 24: 4e8
+#: samples); beyond it the data set does not fit in memory.
+M_MAX = 24
+
+
 def _check_m(m) -> int:
-    if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < 1:
-        raise ValueError(f"m: the number of groups must be an integer >= 1, got {m!r}")
-    return int(m)
+    return check_int(m, "m", 1, M_MAX)
 
 
 def heavy_tailed_class_sizes(m: int) -> tuple[np.ndarray, np.ndarray]:
@@ -126,7 +129,8 @@ def zipf_frequencies(c: int, alpha: float = 1.0) -> np.ndarray:
     """``pi_k = k^-alpha / sum_j j^-alpha`` for ``k = 1..c`` (computed with ``math.fsum``-grade
     accuracy by summing the smallest terms first)."""
     c = check_classes(c, "c", integer=True)
-    alpha = check_positive(alpha, "alpha")
+    alpha = check_positive(alpha, "alpha", scalar=True)
+    check_memory(3 * c, "c", "float64 values")
     k = np.arange(1, c + 1, dtype=np.float64)
     w = k ** (-alpha)
     return w / np.sum(w[::-1])

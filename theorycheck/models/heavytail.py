@@ -27,7 +27,20 @@ import math
 
 import numpy as np
 
-from theorycheck.core.validation import check_choice, check_finite, check_positive
+from theorycheck.core.validation import (
+    check_array,
+    check_beta,
+    check_callable,
+    check_choice,
+    check_finite,
+    check_int,
+    check_memory,
+    check_positive,
+    check_real,
+    check_returned,
+    check_seed,
+    contract,
+)
 from theorycheck.models import msign as _msign
 
 #: method -> (source, defaults)
@@ -49,8 +62,17 @@ MISSING = {"muonlight": "definition not found (Y26's full text and code were not
 
 
 # ------------------------------------------------------------------------------ samplers
+def _check_size(size, name: str = "size"):
+    """A numpy sample size: an integer >= 0 or a tuple of them."""
+    if isinstance(size, (tuple, list)):
+        return tuple(check_int(n, name, 0) for n in size)
+    return check_int(size, name, 0)
+
+
 def _check_alpha(alpha, name="alpha"):
     a = check_positive(alpha, name)
+    if np.ndim(a):
+        raise ValueError(f"{name}: must be a scalar, got shape {np.shape(a)}")
     if not (0 < a <= 2):
         raise ValueError(f"{name}: the stability index must satisfy 0 < alpha <= 2, got {alpha!r}")
     return float(a)
@@ -66,37 +88,64 @@ def sample_sas(alpha: float, size, rng=None, scale: float = 1.0) -> np.ndarray:
     ``alpha = 2`` is Gaussian with variance ``2 scale^2``.
     """
     a = _check_alpha(alpha)
-    check_positive(scale, "scale")
-    rng = np.random.default_rng(rng)
+    size = _check_size(size)
+    scale = check_positive(scale, "scale", scalar=True)
+    check_memory(np.prod(size, dtype=float) * 3, "size", "float64 values")
+    rng = np.random.default_rng(check_seed(rng, "rng"))
     U = rng.uniform(-np.pi / 2, np.pi / 2, size)
     W = rng.exponential(1.0, size)
-    if a == 1.0:
-        X = np.tan(U)
-    else:
-        X = np.sin(a * U) / np.cos(U) ** (1 / a) * (np.cos((1 - a) * U) / W) ** ((1 - a) / a)
-    return scale * X
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        if a == 1.0:
+            X = np.tan(U)
+        else:
+            X = np.sin(a * U) / np.cos(U) ** (1 / a) * (np.cos((1 - a) * U) / W) ** ((1 - a) / a)
+        X = scale * X
+    if not np.isfinite(X).all():
+        raise ValueError(f"alpha: samples overflow float64 (alpha = {a!r}, scale = {scale!r}: the tail is too heavy "
+                         f"for double precision)")
+    return X
 
 
 def sample_t(nu: float, size, rng=None, scale: float = 1.0) -> np.ndarray:
     """Student-t samples with ``nu`` degrees of freedom (tail index ``nu``: ``P(|X| > x) ~ c x^-nu``)."""
-    check_positive(nu, "nu")
-    check_positive(scale, "scale")
-    return scale * np.random.default_rng(rng).standard_t(nu, size)
+    nu = check_positive(nu, "nu", scalar=True)
+    size = _check_size(size)
+    scale = check_positive(scale, "scale", scalar=True)
+    check_memory(np.prod(size, dtype=float), "size", "float64 values")
+    with np.errstate(over="ignore", invalid="ignore"):
+        X = scale * np.random.default_rng(check_seed(rng, "rng")).standard_t(nu, size)
+    if not np.isfinite(X).all():
+        raise ValueError(f"nu: samples overflow float64 (nu = {nu!r}: the tail is too heavy for double precision)")
+    return X
 
 
 def sample_noise(kind: str, index: float, size, rng=None, scale: float = 1.0) -> np.ndarray:
     """``kind = "sas"`` (stability index ``index``) or ``"t"`` (``index`` degrees of freedom)."""
     check_choice(kind, "kind", ("sas", "t"))
-    return sample_sas(index, size, rng, scale) if kind == "sas" else sample_t(index, size, rng, scale)
+    index = check_positive(index, "index", scalar=True)
+    if kind == "sas" and index > 2:
+        raise ValueError(f"index: the stability index of 'sas' must satisfy 0 < index <= 2, got {index!r}")
+    try:
+        return sample_sas(index, size, rng, scale) if kind == "sas" else sample_t(index, size, rng, scale)
+    except ValueError as e:
+        msg = str(e)
+        for inner in ("alpha:", "nu:"):
+            if msg.startswith(inner):
+                raise ValueError("index:" + msg[len(inner):]) from None
+        raise
 
 
+@contract(nonfinite="E|X|^p is infinite for p >= alpha < 2 (documented: math.inf)")
 def sas_abs_moment(alpha: float, p: float) -> float:
     """``E|X|^p`` for the standard symmetric alpha-stable ``X`` (cf ``exp(-|t|^alpha)``), ``-1 < p < alpha``:
     ``2^p Gamma((1+p)/2) Gamma(1 - p/alpha) / (sqrt(pi) Gamma(1 - p/2))`` (Shanbhag & Sreehari 1977;
     at ``alpha = 2`` the Gaussian ``N(0, 2)`` moment). Infinite for ``p >= alpha < 2``."""
     a = _check_alpha(alpha)
-    if not (-1 < p < a or (a == 2 and -1 < p)):
+    p = check_real(p, "p", -1.0, None, lo_open=True, scalar=True)
+    if not (p < a or a == 2):
         return math.inf
+    if a == 2 and p > 340:
+        raise ValueError(f"p: the Gaussian moment E|X|^p overflows float64 for p > ~340, got {p!r}")
     if a == 2:
         return 2**p * math.gamma((1 + p) / 2) / math.sqrt(math.pi)
     return 2**p * math.gamma((1 + p) / 2) * math.gamma(1 - p / a) / (math.sqrt(math.pi) * math.gamma(1 - p / 2))
@@ -110,12 +159,17 @@ def hill(x, k: int | None = None) -> float:
     tail is only asymptotically Pareto (e.g. alpha-stable with alpha near 2)."""
     a = np.sort(np.abs(np.asarray(check_finite(x, "x"), dtype=float)).ravel())[::-1]
     n = a.size
-    k = int(math.isqrt(n)) if k is None else int(k)
+    if n < 2:
+        raise ValueError(f"x: the Hill estimator needs at least 2 samples, got {n}")
+    k = int(math.isqrt(n)) if k is None else check_int(k, "k", 1)
     if not (1 <= k < n):
         raise ValueError(f"k: must satisfy 1 <= k < n = {n}, got {k}")
     if a[k] <= 0:
         raise ValueError("x: the (k+1)-th largest |x| is 0; not enough tail samples")
-    return float(1.0 / (np.mean(np.log(a[:k])) - np.log(a[k])))
+    inv = float(np.mean(np.log(a[:k])) - np.log(a[k]))
+    if not inv > 0:
+        raise ValueError("x: the k largest |x| are all equal: the Hill estimate is undefined")
+    return 1.0 / inv
 
 
 def block_sum_index(x, k1: int | None = None) -> float:
@@ -127,13 +181,19 @@ def block_sum_index(x, k1: int | None = None) -> float:
     (block sums are then in the domain of attraction of a ``nu``-stable law)."""
     a = np.asarray(check_finite(x, "x"), dtype=float).ravel()
     n = a.size
-    k1 = int(math.isqrt(n)) if k1 is None else int(k1)
+    if n < 4:
+        raise ValueError(f"x: the block-sum estimator needs at least 4 samples, got {n}")
+    k1 = int(math.isqrt(n)) if k1 is None else check_int(k1, "k1", 2)
     if not (2 <= k1 <= n // 2):
         raise ValueError(f"k1: must satisfy 2 <= k1 <= n/2 = {n // 2}, got {k1}")
     k2 = n // k1
     a = a[: k1 * k2]
     Y = a.reshape(k2, k1).sum(axis=1)
+    if (a == 0).any() or (Y == 0).any() or not np.isfinite(Y).all():
+        raise ValueError("x: the log-moment estimator needs nonzero samples and nonzero, finite block sums")
     inv = (np.mean(np.log(np.abs(Y))) - np.mean(np.log(np.abs(a)))) / np.log(k1)
+    if not inv > 0:
+        raise ValueError(f"x: the block sums do not grow with k1 (1/alpha estimate {inv:.3g} <= 0): not a stable sample")
     return float(1.0 / inv)
 
 
@@ -151,6 +211,12 @@ def newton_schulz5(G: np.ndarray, steps: int = 5) -> np.ndarray:
     return _msign.newton_schulz(G, steps, NS_COEFFS, eps=1e-7)
 
 
+def _ns5(G: np.ndarray, steps: int) -> np.ndarray:
+    """:func:`newton_schulz5` without the input checks (the optimizer loop: a blow-up propagates)."""
+    return _msign._newton_schulz(G, steps, NS_COEFFS, eps=1e-7)
+
+
+@contract(nonfinite="non-finite entries of X_T mark runs that blew up (documented)")
 def run_method(method: str, grad_fn, x0: np.ndarray, lrs, noise: np.ndarray, **hyper):
     """Run ``method`` with every step size in ``lrs`` on the noise streams ``noise``.
 
@@ -162,9 +228,21 @@ def run_method(method: str, grad_fn, x0: np.ndarray, lrs, noise: np.ndarray, **h
     non-finite entries mark blow-ups. Update rules: see :data:`METHODS`.
     """
     check_choice(method, "method", tuple(METHODS))
+    check_callable(grad_fn, "grad_fn")
+    x0 = check_array(x0, "x0", ndim=2, min_size=1)
     lrs = np.atleast_1d(check_positive(lrs, "lrs")).astype(float)
+    if lrs.ndim != 1:
+        raise ValueError(f"lrs: must be a scalar or 1-D, got shape {lrs.shape}")
+    unknown = set(hyper) - set(METHODS[method][1])
+    if unknown:
+        raise ValueError(f"hyper: {method} has no hyper-parameter(s) {sorted(unknown)}; known: {sorted(METHODS[method][1])}")
     p = {**METHODS[method][1], **hyper}
-    noise = np.asarray(noise, dtype=float)
+    for k in ("beta", "beta1", "beta2"):
+        if k in p:
+            p[k] = check_beta(p[k], k)
+    if "ns_steps" in p:
+        p["ns_steps"] = check_int(p["ns_steps"], "ns_steps", 0)
+    noise = check_array(noise, "noise")
     if noise.ndim != 4 or noise.shape[2:] != np.shape(x0):
         raise ValueError(f"noise: must have shape (steps, seeds) + x0.shape = (*, *) + {np.shape(x0)}, got {noise.shape}")
     steps, seeds = noise.shape[:2]
@@ -174,7 +252,7 @@ def run_method(method: str, grad_fn, x0: np.ndarray, lrs, noise: np.ndarray, **h
     lr = lrs.reshape((-1,) + (1,) * (len(shape) - 1))
     with np.errstate(over="ignore", invalid="ignore"):
         for t in range(steps):
-            G = grad_fn(X) + noise[t][None]
+            G = np.asarray(grad_fn(X), dtype=float) + noise[t][None]
             if method == "sgd":
                 X = X - lr * G
             elif method == "signsgd":
@@ -190,7 +268,7 @@ def run_method(method: str, grad_fn, x0: np.ndarray, lrs, noise: np.ndarray, **h
                 m = p["beta"] * m + (1 - p["beta"]) * G
                 u = (1 - p["beta"]) * G + p["beta"] * m
                 rows, cols = shape[-2], shape[-1]
-                X = X - lr * newton_schulz5(u, p["ns_steps"]) * max(1.0, rows / cols) ** 0.5
+                X = X - lr * _ns5(u, p["ns_steps"]) * max(1.0, rows / cols) ** 0.5
     return X
 
 
@@ -201,11 +279,13 @@ def regression_noise(u: np.ndarray, n: int, nu: float, rng=None) -> tuple[np.nda
     ``g = a (a^T u - eps)`` has mean ``grad f = s2 u`` (``s2 = nu/(nu-2)``) and noise
     ``g - grad f = (a a^T - s2 I) u - a eps``: its size grows with ``||grad f||``, and its tail
     index is ``nu/2`` (from ``a_i^2 u_i``). Returns ``(grad f, noise samples (n, d))``."""
-    check_positive(nu, "nu")
+    nu = check_positive(nu, "nu", scalar=True)
     if nu <= 2:
         raise ValueError(f"nu: the regression problem needs a finite covariance, nu > 2, got {nu}")
-    rng = np.random.default_rng(rng)
-    u = np.asarray(u, dtype=float)
+    n = check_int(n, "n", 1)
+    rng = np.random.default_rng(check_seed(rng, "rng"))
+    u = check_array(u, "u", ndim=1, min_size=1)
+    check_memory(4 * n * u.size, "n", "float64 values")
     d = u.size
     s2 = nu / (nu - 2)
     a = rng.standard_t(nu, (n, d))
@@ -219,10 +299,22 @@ def moment_growth(samples_fn, p: float, n: int, factor: int = 100, repeats: int 
 
     For a finite ``p``-th moment the ratio tends to 1; for an infinite one (``p > tail index``)
     the sample mean grows like ``n^{p/alpha - 1}``, so the ratio is about ``factor^{p/alpha - 1}``."""
-    rng = np.random.default_rng(rng)
+    check_callable(samples_fn, "samples_fn")
+    p = check_positive(p, "p", scalar=True)
+    n = check_int(n, "n", 1)
+    factor = check_int(factor, "factor", 2)
+    repeats = check_int(repeats, "repeats", 1)
+    check_memory(3 * factor * n, "n", "samples (factor * n, three arrays)")
+    rng = np.random.default_rng(check_seed(rng, "rng"))
     ratios, small = [], []
     for _ in range(repeats):
-        z = np.abs(samples_fn(factor * n, rng)) ** p
+        z = np.abs(check_returned(samples_fn(factor * n, rng), "samples_fn")).ravel()
+        if z.size != factor * n:
+            raise ValueError(f"samples_fn: must return factor * n = {factor * n} samples, got {z.size}")
+        with np.errstate(over="ignore"):
+            z = z ** p
+        if not np.isfinite(z).all() or z[:n].mean() == 0:
+            raise ValueError("p: |Z|^p overflows float64 or the first n samples are all 0")
         small.append(float(z[:n].mean()))
         ratios.append(float(z.mean() / z[:n].mean()))
     return {"median_ratio": float(np.median(ratios)), "ratios": ratios, "n": n, "factor": factor, "p": p}

@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from theorycheck.core.validation import check_array, check_int
+
 __all__ = [
     "log_softmax", "softmax", "one_minus_softmax", "per_sample_loss", "loss", "gradient",
     "per_sample_gradient", "hessian_block", "hessian", "block_traces", "grad_block_norms",
@@ -40,22 +42,12 @@ __all__ = [
 # --- validation -----------------------------------------------------------------------------
 
 def _finite_array(a, name: str, ndim: int) -> np.ndarray:
-    try:
-        arr = np.asarray(a, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name}: must be a real array, got {type(a).__name__}") from None
-    if arr.ndim != ndim:
-        raise ValueError(f"{name}: must be a {ndim}-D array, got shape {arr.shape}")
-    if np.isnan(arr).any():
-        raise ValueError(f"{name}: contains NaN")
-    if not np.isfinite(arr).all():
-        raise ValueError(f"{name}: must be finite (contains inf)")
-    return arr
+    return check_array(a, name, ndim=ndim)
 
 
-def _prepare(W, X, y=None, b=None):
+def _prepare(W, X, y=None, b=None, need_y=False):
     """Validate and return ``(Wa, Xa, y)`` with the bias folded in (``Wa = [W, b]``,
-    ``Xa = [X, 1]``)."""
+    ``Xa = [X, 1]``); ``need_y``: the labels are required."""
     W = _finite_array(W, "W", 2)
     X = _finite_array(X, "X", 2)
     c, d = W.shape
@@ -71,8 +63,14 @@ def _prepare(W, X, y=None, b=None):
             raise ValueError(f"b: the bias must have c = {c} entries, got {b.shape[0]}")
         W = np.concatenate([W, b[:, None]], axis=1)
         X = np.concatenate([X, np.ones((X.shape[0], 1))], axis=1)
+    if y is None and need_y:
+        raise ValueError("y: the labels are required (a 1-D array of n integers in [0, c-1])")
     if y is not None:
+        if isinstance(y, (str, bytes)):
+            raise ValueError(f"y: must be a 1-D array of n = {X.shape[0]} integer labels, got {y!r}")
         ya = np.asarray(y)
+        if ya.dtype.kind not in "iuf":
+            raise ValueError(f"y: labels must be integers in [0, c-1], got dtype {ya.dtype}")
         if ya.ndim != 1 or ya.shape[0] != X.shape[0]:
             raise ValueError(f"y: must be a 1-D array of n = {X.shape[0]} labels, got shape {ya.shape}")
         if ya.size and not np.issubdtype(ya.dtype, np.integer):
@@ -83,6 +81,13 @@ def _prepare(W, X, y=None, b=None):
             raise ValueError(f"y: labels must lie in [0, {c - 1}], got range [{ya.min()}, {ya.max()}]")
         y = ya.astype(np.int64)
     return W, X, y
+
+
+def _finite_out(out, name: str = "X"):
+    """The result of a kernel, or ValueError when it left float64 (|x| ~ 1e300 squared)."""
+    if not np.isfinite(out).all():
+        raise ValueError(f"{name}: the result overflows float64 (entries too large: products of inputs exceed ~1e308)")
+    return out
 
 
 # --- stable primitives ------------------------------------------------------------------------
@@ -117,8 +122,10 @@ def one_minus_softmax(Z) -> np.ndarray:
 
 def per_sample_loss(W, X, y, b=None) -> np.ndarray:
     """``l_i = -log softmax(W x_i + b)_{y_i}``, shape ``(n,)``."""
-    W, X, y = _prepare(W, X, y, b)
-    LP = log_softmax(X @ W.T)
+    W, X, y = _prepare(W, X, y, b, need_y=True)
+    with np.errstate(over="ignore", invalid="ignore"):
+        Z = X @ W.T
+    LP = log_softmax(_finite_out(Z))
     return -LP[np.arange(X.shape[0]), y]
 
 
@@ -130,27 +137,38 @@ def loss(W, X, y, b=None) -> float:
 def per_sample_gradient(W, x, y: int, b=None) -> np.ndarray:
     """``grad_W l(W, x, y)``, shape ``(c, d)`` (``(c, d+1)`` with bias): row ``k`` is
     ``(p_k - 1[y = k]) x``."""
-    return gradient(W, np.atleast_2d(x), np.array([y]), b)
+    x = check_array(x, "x", ndim=1, min_size=1)
+    y = check_int(y, "y", 0)
+    W = check_array(W, "W", ndim=2)
+    if x.size != W.shape[1]:
+        raise ValueError(f"x: must have d = {W.shape[1]} entries (the columns of W), got {x.size}")
+    return gradient(W, x[None, :], np.array([y]), b)
 
 
 def gradient(W, X, y, b=None) -> np.ndarray:
     """``grad_W L``, shape ``(c, d)`` (``(c, d+1)`` with bias, last column the bias):
     ``G = (1/n) (P - Y)^T X`` with ``Y`` the one-hot labels."""
-    W, X, y = _prepare(W, X, y, b)
-    R = softmax(X @ W.T)
+    W, X, y = _prepare(W, X, y, b, need_y=True)
+    with np.errstate(over="ignore", invalid="ignore"):
+        Z = X @ W.T
+    R = softmax(_finite_out(Z))
     R[np.arange(X.shape[0]), y] -= 1.0
-    return R.T @ X / X.shape[0]
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _finite_out(R.T @ X / X.shape[0])
 
 
 def grad_block_norms(W, X, y, b=None) -> np.ndarray:
     """``||grad_{w_k} L||_2`` for every class, shape ``(c,)``."""
-    return np.linalg.norm(gradient(W, X, y, b), axis=1)
+    with np.errstate(over="ignore"):
+        return _finite_out(np.linalg.norm(gradient(W, X, y, b), axis=1))
 
 
 # --- Hessian ----------------------------------------------------------------------------------
 
 def _probs(W, X):
-    LP = log_softmax(X @ W.T)
+    with np.errstate(over="ignore", invalid="ignore"):
+        Z = X @ W.T
+    LP = log_softmax(_finite_out(Z))
     return np.exp(LP), -np.expm1(LP)
 
 
@@ -165,7 +183,8 @@ def hessian_block(W, X, k: int, j: int, b=None) -> np.ndarray:
             raise ValueError(f"{name}: block index must be an integer in [0, {c - 1}], got {v!r}")
     P, Q = _probs(W, X)
     wgt = P[:, k] * Q[:, k] if k == j else -P[:, k] * P[:, j]
-    return (X * wgt[:, None]).T @ X / X.shape[0]
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _finite_out((X * wgt[:, None]).T @ X / X.shape[0])
 
 
 def hessian(W, X, b=None) -> np.ndarray:
@@ -179,9 +198,10 @@ def hessian(W, X, b=None) -> np.ndarray:
     A = -P[:, :, None] * P[:, None, :]
     idx = np.arange(c)
     A[:, idx, idx] = P * Q
-    XX = X[:, :, None] * X[:, None, :]
-    H = np.einsum("ikj,iab->kajb", A, XX) / n
-    return H.reshape(c * d, c * d)
+    with np.errstate(over="ignore", invalid="ignore"):
+        XX = X[:, :, None] * X[:, None, :]
+        H = np.einsum("ikj,iab->kajb", A, XX) / n
+    return _finite_out(H.reshape(c * d, c * d))
 
 
 def block_traces(W, X, b=None) -> np.ndarray:
@@ -192,10 +212,11 @@ def block_traces(W, X, b=None) -> np.ndarray:
     W, X, _ = _prepare(W, X, None, b)
     n = X.shape[0]
     P, Q = _probs(W, X)
-    s = np.einsum("ij,ij->i", X, X)
-    T = -(P * s[:, None]).T @ P / n
-    np.fill_diagonal(T, (s[:, None] * P * Q).sum(axis=0) / n)
-    return T
+    with np.errstate(over="ignore", invalid="ignore"):
+        s = np.einsum("ij,ij->i", X, X)
+        T = -(P * s[:, None]).T @ P / n
+        np.fill_diagonal(T, (s[:, None] * P * Q).sum(axis=0) / n)
+    return _finite_out(T)
 
 
 # --- data moments -------------------------------------------------------------------------------
@@ -211,19 +232,27 @@ def class_moments(X, y, c: int) -> dict[str, np.ndarray]:
     if isinstance(c, bool) or not isinstance(c, (int, np.integer)) or c < 2:
         raise ValueError(f"c: the number of classes must be an integer >= 2, got {c!r}")
     X = _finite_array(X, "X", 2)
+    from theorycheck.core.validation import check_memory
+
+    check_memory(3 * c * max(X.shape[1], 1), "c", "float64 values")
     Wdummy = np.zeros((c, X.shape[1]))
-    _, _, y = _prepare(Wdummy, X, y)
+    _, _, y = _prepare(Wdummy, X, y, need_y=True)
     n = X.shape[0]
     counts = np.bincount(y, minlength=c).astype(np.float64)
     sums = np.zeros((c, X.shape[1]))
     np.add.at(sums, y, X)
-    sq = np.bincount(y, weights=np.einsum("ij,ij->i", X, X), minlength=c)
+    with np.errstate(over="ignore", invalid="ignore"):
+        sq = np.bincount(y, weights=np.einsum("ij,ij->i", X, X), minlength=c)
     safe = np.where(counts > 0, counts, 1.0)
+    with np.errstate(over="ignore"):
+        tr = float(np.einsum("ij,ij->", X, X) / n)
+    if not (np.isfinite(sq).all() and np.isfinite(tr) and np.isfinite(sums).all()):
+        raise ValueError("X: the second moments overflow float64 (|x| too large)")
     return {
         "pi": counts / n,
         "counts": counts,
         "xbar": X.mean(axis=0),
         "xbar_k": sums / safe[:, None],
-        "tr_Hbar": float(np.einsum("ij,ij->", X, X) / n),
+        "tr_Hbar": tr,
         "tr_Hbar_k": sq / safe,
     }

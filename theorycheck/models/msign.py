@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from theorycheck.core.validation import check_choice, check_finite
+from theorycheck.core.validation import check_array, check_choice, check_int, check_nonnegative
 
 #: Newton-Schulz coefficient sets ``(a, b, c)`` of ``X <- a X + b (X X^T) X + c (X X^T)^2 X``.
 #: "cubic": (3/2, -1/2, 0), the classical iteration for the polar factor; every singular value in
@@ -24,9 +24,27 @@ NS_COEFFS = {"cubic": (1.5, -0.5, 0.0), "muon": (3.4445, -4.7750, 2.0315)}
 
 def newton_schulz(G, steps: int, coeffs: tuple, eps: float = 0.0) -> np.ndarray:
     """``steps`` Newton-Schulz iterations with coefficients ``coeffs = (a, b, c)`` from
-    ``X_0 = G / (||G||_F + eps)``, batched over leading axes (``G``: ``(..., m, n)``), float64.
-    A zero matrix maps to zero; non-finite input propagates. No input validation (hot loops call it); see
-    :func:`msign_newton_schulz` for the checked entry point."""
+    ``X_0 = G / (||G||_F + eps)``, batched over leading axes (``G``: ``(..., m, n)`` finite), float64.
+    A zero matrix maps to zero. Checked entry point of :func:`_newton_schulz` (the unchecked
+    iteration that hot loops call, where non-finite input propagates so that divergence stays
+    visible)."""
+    G = check_array(G, "G", min_size=1)
+    if G.ndim < 2:
+        raise ValueError(f"G: must be a matrix or a stack (..., m, n), got shape {G.shape}")
+    steps = check_int(steps, "steps", 0)
+    if isinstance(coeffs, (str, bytes)) or not hasattr(coeffs, "__len__") or len(coeffs) != 3:
+        raise ValueError(f"coeffs: must be three finite reals (a, b, c), got {coeffs!r}")
+    coeffs = tuple(float(x) for x in check_array(list(coeffs), "coeffs"))
+    eps = check_nonnegative(eps, "eps", scalar=True)
+    with np.errstate(over="ignore", invalid="ignore"):
+        X = _newton_schulz(G, steps, coeffs, eps)
+    if not np.isfinite(X).all():
+        raise ValueError(f"coeffs: the iteration diverged (non-finite entries after {steps} steps with {coeffs})")
+    return X
+
+
+def _newton_schulz(G, steps: int, coeffs: tuple, eps: float = 0.0) -> np.ndarray:
+    """The iteration of :func:`newton_schulz` without input checks (non-finite input propagates)."""
     a, b, c = coeffs
     X = np.asarray(G, dtype=float)
     tr = X.shape[-2] > X.shape[-1]
@@ -45,13 +63,10 @@ def msign_newton_schulz(G, steps: int = 30, coeffs: str = "cubic") -> np.ndarray
     """Newton-Schulz approximation of ``msign(G)`` for a matrix ``G``: ``X_0 = G / ||G||_F`` (so
     every singular value lies in (0, 1], inside the cubic's basin (0, sqrt 3)), then ``steps``
     iterations with the coefficient set ``coeffs`` of :data:`NS_COEFFS` (see :func:`newton_schulz`)."""
-    G = check_finite(np.asarray(G, dtype=float), "G")
-    if G.ndim != 2:
-        raise ValueError(f"G: must be a matrix, got shape {G.shape}")
+    G = check_array(G, "G", ndim=2, min_size=1)
     check_choice(coeffs, "coeffs", tuple(NS_COEFFS))
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
-        raise ValueError(f"steps: must be an integer >= 0, got {steps!r}")
-    return newton_schulz(G, int(steps), NS_COEFFS[coeffs])
+    steps = check_int(steps, "steps", 0)
+    return newton_schulz(G, steps, NS_COEFFS[coeffs])
 
 
 def msign_svd(G) -> np.ndarray:
@@ -59,9 +74,7 @@ def msign_svd(G) -> np.ndarray:
     values above ``max(m, n) * eps * s_max`` (so ``msign`` of a rank-``r`` matrix is the partial
     isometry ``U_r V_r^T``; ``msign(0) = 0``). Independent of the Newton-Schulz code (the T26.muon
     cross-check compares the two)."""
-    G = check_finite(np.asarray(G, dtype=float), "G")
-    if G.ndim != 2:
-        raise ValueError(f"G: must be a matrix, got shape {G.shape}")
+    G = check_array(G, "G", ndim=2, min_size=1)
     U, s, Vt = np.linalg.svd(G, full_matrices=False)
     if s.size == 0 or s[0] == 0:
         return np.zeros_like(G)

@@ -30,19 +30,35 @@ This module is numpy/scipy only (no torch). It provides
 from __future__ import annotations
 
 import itertools
+import math
 from typing import Callable
 
 import numpy as np
 
-from theorycheck.core.validation import check_choice, check_finite, check_positive
+from theorycheck.core.validation import (
+    check_array,
+    check_beta,
+    check_bool,
+    check_callable,
+    check_choice,
+    check_finite,
+    check_int,
+    check_memory,
+    check_nonnegative,
+    check_positive,
+    check_real,
+    check_returned,
+    check_seed,
+    contract,
+)
 
 OPTIMIZERS = ("gd", "adam", "adasgd", "blockwise")
 
 
 # --------------------------------------------------------------------------- matrix norms
 def _sym(H) -> np.ndarray:
-    H = np.asarray(check_finite(H, "H"), dtype=float)
-    if H.ndim != 2 or H.shape[0] != H.shape[1]:
+    H = check_array(H, "H", ndim=2, min_size=1)
+    if H.shape[0] != H.shape[1]:
         raise ValueError(f"H: must be a square matrix, got shape {H.shape}")
     if not np.allclose(H, H.T, rtol=0, atol=1e-12 * max(1.0, np.abs(H).max())):
         raise ValueError("H: must be symmetric")
@@ -72,6 +88,7 @@ def norm_inf_to_1(H, chunk: int = 1 << 14) -> float:
     Exponential in ``d``: ``d <= MAX_BRUTE_FORCE_D``.
     """
     H = _sym(H)
+    chunk = check_int(chunk, "chunk", 1)
     d = H.shape[0]
     if d > MAX_BRUTE_FORCE_D:
         raise ValueError(f"H: brute force needs d <= {MAX_BRUTE_FORCE_D}, got d = {d}")
@@ -93,7 +110,8 @@ def inf_to_1_lower_bound(H, restarts: int = 20, rng=None) -> float:
     """A lower bound on ``||H||_{inf->1}`` for any ``d``: the iteration ``v <- sign(H v)``
     (monotone ascent of ``v^T H v`` over the cube for PSD ``H``) from random sign vectors."""
     H = _sym(H)
-    rng = np.random.default_rng(rng)
+    restarts = check_int(restarts, "restarts", 1)
+    rng = np.random.default_rng(check_seed(rng, "rng"))
     best = -np.inf
     for _ in range(restarts):
         v = rng.choice([-1.0, 1.0], size=H.shape[0])
@@ -110,16 +128,20 @@ def inf_to_1_lower_bound(H, restarts: int = 20, rng=None) -> float:
 # --------------------------------------------------------------------- fixed-spectrum problems
 def haar_rotation(d: int, rng=None) -> np.ndarray:
     """A Haar-distributed orthogonal matrix (QR of a Gaussian matrix with the sign fix of
-    Mezzadri 2007: ``Q <- Q diag(sign(diag R))``)."""
-    rng = np.random.default_rng(rng)
+    Mezzadri 2007: ``Q <- Q diag(sign(diag R))``); ``d >= 1``."""
+    d = check_int(d, "d", 1)
+    check_memory(4 * d * d, "d", "float64 values")
+    rng = np.random.default_rng(check_seed(rng, "rng"))
     Z = rng.standard_normal((d, d))
     Q, R = np.linalg.qr(Z)
     return Q * np.sign(np.diag(R))[None, :]
 
 
 def random_skew(d: int, rng=None) -> np.ndarray:
-    """A random skew-symmetric generator ``A = (Z - Z^T)/sqrt(2 d)``, ``Z`` Gaussian."""
-    rng = np.random.default_rng(rng)
+    """A random skew-symmetric generator ``A = (Z - Z^T)/sqrt(2 d)``, ``Z`` Gaussian (``d >= 1``)."""
+    d = check_int(d, "d", 1)
+    check_memory(3 * d * d, "d", "float64 values")
+    rng = np.random.default_rng(check_seed(rng, "rng"))
     Z = rng.standard_normal((d, d))
     return (Z - Z.T) / np.sqrt(2.0 * d)
 
@@ -128,16 +150,36 @@ def rotation(A: np.ndarray, s: float) -> np.ndarray:
     """``R(s) = expm(s A)`` for skew-symmetric ``A`` (orthogonal for every real ``s``)."""
     from scipy.linalg import expm
 
-    return expm(float(s) * np.asarray(A, dtype=float))
+    A = _skew(A)
+    s = check_real(s, "s", scalar=True)
+    with np.errstate(over="ignore", invalid="ignore"):
+        R = expm(s * A)
+    if not np.isfinite(R).all():
+        raise ValueError(f"s: expm(s A) is not finite in float64 (|s| ||A|| too large), s = {s!r}")
+    return R
+
+
+def _skew(A) -> np.ndarray:
+    A = check_array(A, "A", ndim=2, min_size=1)
+    if A.shape[0] != A.shape[1] or not np.allclose(A, -A.T, rtol=0, atol=1e-12 * max(1.0, np.abs(A).max())):
+        raise ValueError(f"A: must be a skew-symmetric square matrix, got shape {A.shape}")
+    return A
 
 
 def rotation_path(eigs, A: np.ndarray, s_grid) -> list[np.ndarray]:
     """``H(s) = R(s) diag(eigs) R(s)^T`` for ``s`` in ``s_grid``: the same spectrum (hence the
     same ``lambda_max``) with ``||H(s)||_{1,1}`` moving away from ``sum(eigs)`` at ``s = 0``."""
-    eigs = np.asarray(check_finite(eigs, "eigs"), dtype=float)
+    eigs = check_array(eigs, "eigs", ndim=1, min_size=1)
+    A = _skew(A)
+    if A.shape[0] != eigs.size:
+        raise ValueError(f"A: must be {eigs.size} x {eigs.size} to match eigs, got {A.shape}")
+    s_grid = np.atleast_1d(check_array(s_grid, "s_grid", ndim=(0, 1)))
     out = []
     for s in s_grid:
-        R = rotation(A, s)
+        try:
+            R = rotation(A, s)
+        except ValueError as e:
+            raise ValueError(f"s_grid: {e}") from None
         H = (R * eigs[None, :]) @ R.T
         out.append((H + H.T) / 2)
     return out
@@ -145,19 +187,26 @@ def rotation_path(eigs, A: np.ndarray, s_grid) -> list[np.ndarray]:
 
 def power_spectrum(d: int, power: float = 1.0, top: float = 1.0) -> np.ndarray:
     """Eigenvalues ``top * i^{-power}``, ``i = 1..d``: a heterogeneous spectrum."""
-    check_positive(top, "top")
-    if d < 1:
-        raise ValueError(f"d: must be >= 1, got {d}")
-    return top * np.arange(1, d + 1, dtype=float) ** (-float(power))
+    top = check_positive(top, "top", scalar=True)
+    d = check_int(d, "d", 1)
+    check_memory(2 * d, "d", "float64 values")
+    power = check_finite(power, "power", scalar=True)
+    with np.errstate(over="ignore", under="ignore"):
+        out = top * np.exp(-power * np.log(np.arange(1, d + 1, dtype=float)))
+    if not np.isfinite(out).all():
+        raise ValueError(f"power: top * i^-power overflows float64 (power = {power!r}, d = {d})")
+    return out
 
 
 # ------------------------------------------------------------------------------ optimizers
 def _block_ids(d: int, block: int) -> np.ndarray:
+    block = check_int(block, "block", 1)
     if not (1 <= block <= d):
         raise ValueError(f"block: block size must satisfy 1 <= block <= d = {d}, got {block}")
     return np.arange(d) // block
 
 
+@contract(nonfinite="losses of runs that blew up are inf (documented)")
 def run_optimizer(
     name: str,
     H: np.ndarray,
@@ -186,18 +235,22 @@ def run_optimizer(
     with ``record=True`` also the iterates ``(steps+1, len(lrs), d)``.
     """
     check_choice(name, "name", OPTIMIZERS)
-    H = np.asarray(H, dtype=float)
+    H = _sym(H)
     d = H.shape[0]
     lrs = np.atleast_1d(check_positive(lrs, "lrs")).astype(float)
-    if steps < 0:
-        raise ValueError(f"steps: must be >= 0, got {steps}")
-    if not (0.0 <= beta1 < 1.0):
-        raise ValueError(f"beta1: must satisfy 0 <= beta1 < 1, got {beta1}")
-    if not (0.0 <= beta2 < 1.0):
-        raise ValueError(f"beta2: must satisfy 0 <= beta2 < 1, got {beta2}")
-    x0 = np.asarray(check_finite(x0, "x0"), dtype=float)
+    if lrs.ndim != 1:
+        raise ValueError(f"lrs: must be a scalar or 1-D, got shape {lrs.shape}")
+    steps = check_int(steps, "steps", 0)
+    beta1, beta2 = check_beta(beta1, "beta1"), check_beta(beta2, "beta2")
+    eps = check_nonnegative(eps, "eps", scalar=True)
+    record = check_bool(record, "record")
+    x0 = check_array(x0, "x0")
     if x0.shape != (d,):
         raise ValueError(f"x0: must have shape ({d},) to match H, got {x0.shape}")
+    if block is not None:
+        block = check_int(block, "block", 1)
+    if record:
+        check_memory((steps + 1) * lrs.size * d, "steps", "float64 values of the recorded iterates")
     X = np.repeat(x0[None, :], lrs.size, axis=0)
     lr = lrs[:, None]
     if name == "blockwise":
@@ -238,15 +291,26 @@ def run_optimizer(
                 traj.append(X.copy())
         loss = 0.5 * np.einsum("ki,ij,kj->k", X, H, X)
     loss = np.where(np.isfinite(loss), loss, np.inf)
-    if record:
+    if record:  # the iterates of diverged runs are kept as they are (inf/NaN mark the blow-up)
         return loss, np.array(traj)
     return loss
 
 
+@contract(nonfinite="inf when every step size of the grid blew up (documented)")
 def tuned_loss(name: str, H, x0, lrs, steps: int, **kw) -> tuple[float, float]:
     """``min over lr in lrs of f(x_T) / f(x_0)`` and the step size attaining it (a grid search,
     as in the papers' tuned comparisons)."""
-    f0 = 0.5 * float(np.asarray(x0) @ H @ np.asarray(x0))
+    H = _sym(H)
+    x0 = check_array(x0, "x0")
+    if x0.shape != (H.shape[0],):
+        raise ValueError(f"x0: must have shape ({H.shape[0]},) to match H, got {x0.shape}")
+    f0 = 0.5 * float(x0 @ H @ x0)
+    if not (f0 > 0 and math.isfinite(f0)):
+        raise ValueError(f"x0: the starting loss x0^T H x0 / 2 must be finite and > 0, got {f0!r}")
+    if kw.get("record"):
+        raise ValueError("record: tuned_loss returns the best loss only (record=True is not supported)")
+    if np.size(lrs) == 0:
+        raise ValueError("lrs: needs at least one step size")
     loss = run_optimizer(name, H, x0, lrs, steps, **kw) / f0
     i = int(np.argmin(loss))
     return float(loss[i]), float(np.atleast_1d(lrs)[i])
@@ -257,14 +321,31 @@ HVP = Callable[[np.ndarray], np.ndarray]
 
 
 def _apply(hvp: HVP, V: np.ndarray) -> np.ndarray:
-    """Apply ``hvp`` to every column of ``V`` (``hvp`` may accept a matrix; else column-wise)."""
+    """Apply ``hvp`` to every column of ``V`` (``hvp`` may accept a matrix; else column-wise);
+    the products must be finite with the shape of their input (else ValueError on ``hvp``)."""
     try:
         out = np.asarray(hvp(V), dtype=float)
         if out.shape == V.shape:
-            return out
+            return check_returned(out, "hvp")
+    except ValueError as e:
+        if str(e).startswith("hvp:"):
+            raise
     except Exception:  # noqa: BLE001 - a vector-only HVP: fall back to columns
         pass
-    return np.stack([np.asarray(hvp(V[:, k]), dtype=float) for k in range(V.shape[1])], axis=1)
+    cols = []
+    for k in range(V.shape[1]):
+        try:
+            col = check_returned(hvp(V[:, k]), "hvp")
+        except ValueError as e:
+            if str(e).startswith("hvp:"):
+                raise
+            raise ValueError(f"hvp: failed on a vector of length {V.shape[0]} (does d match the operator?): {e}") from None
+        except Exception as e:  # noqa: BLE001 - the user's callable failed
+            raise ValueError(f"hvp: failed on a vector of length {V.shape[0]}: {type(e).__name__}: {e}") from None
+        if col.shape != (V.shape[0],):
+            raise ValueError(f"hvp: must map a vector of length {V.shape[0]} to one of the same length, got {col.shape}")
+        cols.append(col)
+    return np.stack(cols, axis=1)
 
 
 def cauchy_row_l1(hvp: HVP, d: int, probes: int, rng=None) -> np.ndarray:
@@ -278,9 +359,11 @@ def cauchy_row_l1(hvp: HVP, d: int, probes: int, rng=None) -> np.ndarray:
     ``1 / (4 n f(m)^2)`` with the half-Cauchy density ``f(r) = 1/(pi r)``).
     ``sum_i r_i = ||H||_{1,1}`` and ``mean_i r_i = ||H||_{1,1} / d``.
     """
-    if probes < 1:
-        raise ValueError(f"probes: must be >= 1, got {probes}")
-    rng = np.random.default_rng(rng)
+    check_callable(hvp, "hvp")
+    d = check_int(d, "d", 1)
+    probes = check_int(probes, "probes", 1)
+    check_memory(3 * d * probes, "probes", "float64 values (d x probes)")
+    rng = np.random.default_rng(check_seed(rng, "rng"))
     V = rng.standard_cauchy((d, probes))
     HV = _apply(hvp, V)
     return np.median(np.abs(HV), axis=1)
@@ -315,14 +398,21 @@ def cauchy_row_l1_estimators(hvp: HVP, d: int, probes: int, rng=None) -> dict[st
 
 def lanczos_lambda_max(hvp: HVP, d: int, rng=None, tol: float = 0.0) -> float:
     """``lambda_max`` from HVPs only: ARPACK's implicitly restarted Lanczos (``eigsh``, ``LA``)."""
-    from scipy.sparse.linalg import LinearOperator, eigsh
+    from scipy.sparse.linalg import ArpackError, ArpackNoConvergence, LinearOperator, eigsh
 
-    rng = np.random.default_rng(rng)
-    op = LinearOperator((d, d), matvec=lambda x: np.asarray(hvp(np.asarray(x).ravel()), dtype=float), dtype=float)
+    check_callable(hvp, "hvp")
+    d = check_int(d, "d", 1)
+    check_memory(30 * d, "d", "float64 values (Lanczos vectors)")
+    rng = np.random.default_rng(check_seed(rng, "rng"))
+    tol = check_nonnegative(tol, "tol", scalar=True)
+    op = LinearOperator((d, d), matvec=lambda x: _apply(hvp, np.asarray(x).reshape(-1, 1))[:, 0], dtype=float)
     if d <= 2:
         M = _apply(hvp, np.eye(d))
         return float(np.linalg.eigvalsh((M + M.T) / 2)[-1])
-    vals = eigsh(op, k=1, which="LA", v0=rng.standard_normal(d), tol=tol, return_eigenvectors=False)
+    try:
+        vals = eigsh(op, k=1, which="LA", v0=rng.standard_normal(d), tol=tol, return_eigenvectors=False)
+    except (ArpackError, ArpackNoConvergence) as e:
+        raise ValueError(f"hvp: ARPACK did not converge on this operator (is it symmetric?): {e}") from None
     return float(vals[0])
 
 
@@ -337,7 +427,13 @@ def hvp_geometry(hvp: HVP, d: int, probes: int = 200, rng=None, exact_if_d_le: i
     pass ``hvp = lambda v: hessian_vector_product(W, v)`` from the K24 smoothness tools
     (``theorycheck.models.smoothness``, integrated separately); nothing here depends on the model.
     """
-    rng = np.random.default_rng(rng)
+    check_callable(hvp, "hvp")
+    d = check_int(d, "d", 1)
+    probes = check_int(probes, "probes", 1)
+    exact_if_d_le = check_int(exact_if_d_le, "exact_if_d_le", 0)
+    check_memory(3 * d * probes, "probes", "float64 values (d x probes)")
+    check_memory(30 * d + (d * d if d <= exact_if_d_le else 0), "d", "float64 values")
+    rng = np.random.default_rng(check_seed(rng, "rng"))
     r = cauchy_row_l1(hvp, d, probes, rng)
     lm = lanczos_lambda_max(hvp, d, rng)
     out = {"d": d, "probes": probes, "norm11_over_d": float(r.mean()), "lambda_max": lm, "d_lambda_max": d * lm}
@@ -394,6 +490,7 @@ def cauchy_median_moments(k: int) -> tuple[float, float]:
 
     from theorycheck.core import tolerances as tol
 
+    k = check_int(k, "k")
     if k < 5 or k % 2 == 0:
         raise ValueError(f"k: needs an odd number of probes k >= 5 (finite variance of the median), got {k}")
     m = k // 2

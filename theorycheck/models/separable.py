@@ -20,30 +20,38 @@ import math
 import numpy as np
 
 from theorycheck.core.validation import (
+    check_array,
     check_choice,
     check_finite,
+    check_int,
+    check_memory,
+    check_nonnegative,
     check_positive,
-    check_step,
+    check_real,
+    contract,
 )
 from theorycheck.models.msign import NS_COEFFS, msign_newton_schulz, msign_svd  # noqa: F401  (re-exported: T26's names)
 
 METHODS = ("signsgd", "sgd")
+#: The curves :func:`run` can record.
+METRICS = ("loss", "grad_l1")
 
 
 def phi(sigma) -> float:
     """Noise density ``||sigma||_1^2 / (d ||sigma||_2^2)`` (in ``[1/d, 1]``)."""
-    s = np.abs(check_finite(np.atleast_1d(np.asarray(sigma, dtype=float)), "sigma"))
-    n2 = float(np.sum(s**2))
-    if n2 == 0:
+    s = np.abs(np.atleast_1d(check_finite(sigma, "sigma")))
+    if s.size == 0 or s.max() == 0:
         raise ValueError("sigma: phi is undefined for zero noise (||sigma||_2 = 0)")
-    return float(np.sum(s)) ** 2 / (s.size * n2)
+    s = s / s.max()  # phi is scale-invariant: no overflow of sum(sigma^2) at sigma ~ 1e300
+    return float(np.sum(s)) ** 2 / (s.size * float(np.sum(s**2)))
 
 
 def sparse_sigma(d: int, scale: float) -> np.ndarray:
     """Noise on coordinate 1 only: ``sigma = (scale, 0, ..., 0)`` (``phi = 1/d``)."""
     _check_dim(d)
+    check_memory(d, "d", "float64 values")
     s = np.zeros(d)
-    s[0] = check_positive(scale, "scale")
+    s[0] = check_positive(scale, "scale", scalar=True)
     return s
 
 
@@ -51,22 +59,29 @@ def dense_sigma(d: int, scale: float) -> np.ndarray:
     """Equal noise ``sigma_i = scale / sqrt(d)`` on every coordinate (``phi = 1``,
     ``||sigma||_2 = scale``, ``||sigma||_1 = scale sqrt(d)``)."""
     _check_dim(d)
-    return np.full(d, check_positive(scale, "scale") / math.sqrt(d))
+    check_memory(d, "d", "float64 values")
+    return np.full(d, check_positive(scale, "scale", scalar=True) / math.sqrt(d))
 
 
 def _check_dim(d) -> int:
-    if isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d < 1:
-        raise ValueError(f"d: the dimension must be an integer >= 1, got {d!r}")
-    return int(d)
+    return check_int(d, "d", 1)
 
 
 def quad_loss(x, L) -> np.ndarray:
-    """``f(x) = (1/2) sum_i L_i x_i^2`` row-wise (``x`` of shape ``(R, d)`` or ``(d,)``)."""
-    x = check_finite(np.asarray(x, dtype=float), "x")
-    L = check_positive(np.atleast_1d(np.asarray(L, dtype=float)), "L")
-    return 0.5 * np.sum(L * x**2, axis=-1)
+    """``f(x) = (1/2) sum_i L_i x_i^2`` row-wise (``x`` of shape ``(R, d)`` or ``(d,)``; an array of
+    shape ``(R,)`` or ``()``)."""
+    x = check_array(x, "x", ndim=(1, 2))
+    L = np.atleast_1d(check_positive(L, "L"))
+    if L.ndim != 1 or x.shape[-1] != L.size and L.size != 1:
+        raise ValueError(f"L: must have one entry per coordinate of x ({x.shape[-1]}), got shape {L.shape}")
+    with np.errstate(over="ignore"):
+        out = 0.5 * np.sum(L * x**2, axis=-1)
+    if not np.isfinite(out).all():
+        raise ValueError("x: the loss overflows float64 (|x| too large)")
+    return np.asarray(out)
 
 
+@contract(nonfinite="runs that diverged report inf (documented, never NaN)")
 def run(method: str, L, x0, etas, T: int, sigma=None, B: int = 1, seed: int = 0,
         record_every: int = 0, metric: str = "loss") -> dict:
     """Run SignSGD or SGD on ``f = (1/2) sum L_i x_i^2`` for ``T`` steps, one run per step size.
@@ -79,21 +94,26 @@ def run(method: str, L, x0, etas, T: int, sigma=None, B: int = 1, seed: int = 0,
     give ``inf`` (never NaN): coordinates are clipped to +-1e150 and flagged.
     """
     check_choice(method, "method", METHODS)
-    L = check_positive(np.atleast_1d(np.asarray(L, dtype=float)), "L")
+    L = np.atleast_1d(check_positive(L, "L"))
+    if L.ndim != 1 or L.size == 0:
+        raise ValueError(f"L: must be a non-empty 1-D vector of smoothness constants, got shape {L.shape}")
     d = L.size
-    etas = check_positive(np.atleast_1d(np.asarray(etas, dtype=float)), "etas")
-    if isinstance(T, bool) or not isinstance(T, (int, np.integer)) or T < 1:
-        raise ValueError(f"T: the number of steps must be an integer >= 1, got {T!r}")
-    if isinstance(B, bool) or not isinstance(B, (int, np.integer)) or B < 1:
-        raise ValueError(f"B: the batch size must be an integer >= 1, got {B!r}")
-    x0 = check_finite(np.atleast_1d(np.asarray(x0, dtype=float)), "x0")
+    etas = np.atleast_1d(check_positive(etas, "etas"))
+    T = check_int(T, "T", 1)
+    B = check_int(B, "B", 1)
+    seed = check_int(seed, "seed", 0)
+    record_every = check_int(record_every, "record_every", 0)
+    if record_every:
+        check_memory((T // record_every + 2) * etas.size, "record_every", "float64 values of the curve")
+    check_choice(metric, "metric", METRICS)
+    x0 = np.atleast_1d(check_finite(x0, "x0"))
     R = etas.size
     if x0.shape[-1] != d or (x0.ndim == 2 and x0.shape[0] != R) or x0.ndim > 2:
-        raise ValueError(f"x0: must have shape ({d},) or ({R}, {d}), got {x0.shape}")
+        raise ValueError(f"x0: must have shape ({d},) or ({R}, {d}) (d = len(L), R = len(etas)), got {x0.shape}")
     x = np.broadcast_to(x0, (R, d)).astype(float).copy()
     sig = None
     if sigma is not None:
-        sig = np.abs(check_finite(np.atleast_1d(np.asarray(sigma, dtype=float)), "sigma"))
+        sig = np.abs(np.atleast_1d(check_finite(sigma, "sigma")))
         if sig.size != d:
             raise ValueError(f"sigma: must have {d} entries, got {sig.size}")
         nz = np.flatnonzero(sig)
@@ -137,14 +157,23 @@ def _metric(x, L, metric):
     return np.sum(np.abs(L * x), axis=-1)
 
 
+TUNE_METRICS = ("final_loss", "final_grad_l1", "avg_grad_l1")
+
+
+@contract(nonfinite="the table holds inf for step sizes whose runs diverged (documented)")
 def tune(method: str, L, x0s, grid, T: int, sigma=None, B: int = 1, metric: str = "final_loss",
          seed: int = 0) -> dict:
     """Tune the step size on ``grid``: every (step size, start) pair is one run (all in one
     vectorised call, independent noise per run); the chosen step size minimises the mean of
     ``metric`` over the starts. Returns the table (``mean``, ``per_seed``) and the best.
     """
-    grid = np.asarray(grid, dtype=float)
-    x0s = np.atleast_2d(np.asarray(x0s, dtype=float))
+    grid = np.atleast_1d(check_positive(grid, "grid"))
+    if grid.ndim != 1 or grid.size == 0:
+        raise ValueError(f"grid: must be a non-empty 1-D array of step sizes, got shape {grid.shape}")
+    x0s = np.atleast_2d(check_array(x0s, "x0s", ndim=(1, 2), min_size=1))
+    check_choice(metric, "metric", TUNE_METRICS)
+    if x0s.shape[-1] != np.atleast_1d(check_positive(L, "L")).size:
+        raise ValueError(f"x0s: starts must have one entry per coordinate of L ({np.size(L)}), got shape {x0s.shape}")
     S = x0s.shape[0]
     r = run(method, L, np.tile(x0s, (grid.size, 1)), np.repeat(grid, S), T, sigma=sigma, B=B, seed=seed)
     vals = r[metric].reshape(grid.size, S)
@@ -164,15 +193,16 @@ def ns_steps_needed(s_min_ratio: float, tol: float) -> int:
     """Iterations of the cubic Newton-Schulz map ``s <- (3 s - s^3)/2`` that bring the smallest
     normalised singular value ``s_min_ratio = s_min/||G||_F`` (the worst case) within ``tol``
     of 1 (computed by iterating the scalar map)."""
-    s = check_positive(s_min_ratio, "s_min_ratio")
+    s = check_positive(s_min_ratio, "s_min_ratio", scalar=True)
+    tol = check_real(tol, "tol", 0.0, 1.0, lo_open=True, hi_open=True, scalar=True)
     if s >= math.sqrt(3):
         raise ValueError("s_min_ratio: the cubic Newton-Schulz iteration needs singular values in (0, sqrt(3))")
     n = 0
     while abs(1 - s) > tol:
         s = 1.5 * s - 0.5 * s**3
         n += 1
-        if n > 10_000:  # pragma: no cover
-            raise ValueError("s_min_ratio: no convergence")
+        if n > 10_000:  # pragma: no cover - the map converges quadratically near 1
+            raise ValueError(f"tol: not reached after 10000 iterations (tol = {tol!r})")
     return n
 
 
@@ -180,25 +210,26 @@ def ns_steps_needed(s_min_ratio: float, tol: float) -> int:
 
 def _check_curve_args(a, L, sigma, eta, T):
     """Validate the arguments of the expected-|x_t| curves (ValueError naming the parameter)."""
-    a = check_finite(a, "a")
-    L = check_positive(L, "L")
-    sigma = check_finite(sigma, "sigma")
-    if sigma < 0:
-        raise ValueError(f"sigma: the noise scale must be >= 0, got {sigma!r}")
-    eta = check_step(eta, "eta")
-    if isinstance(T, bool) or not isinstance(T, (int, np.integer)) or T < 0:
-        raise ValueError(f"T: the number of steps must be an integer >= 0, got {T!r}")
-    return a, L, sigma, eta, int(T)
+    a = check_real(a, "a", scalar=True)
+    L = check_real(L, "L", 0.0, None, lo_open=True, scalar=True)
+    sigma = check_real(sigma, "sigma", 0.0, None, scalar=True)
+    eta = check_real(eta, "eta", 0.0, None, lo_open=True, scalar=True)
+    T = check_int(T, "T", 0)
+    # numpy scalars: an overflow (a diverging chain, sigma ~ 1e300) gives inf, not Python's OverflowError
+    return np.float64(a), np.float64(L), np.float64(sigma), np.float64(eta), T
 
 
+@contract(nonfinite="E|x_t| of an unstable chain (|1 - eta L| > 1) leaves float64: inf from there on (documented)")
 def sgd_expected_abs_curve(a: float, L: float, sigma: float, eta: float, T: int) -> np.ndarray:
     """``E|x_t|``, ``t = 0..T``, for SGD on the coordinate ``f_i = (L/2) x^2`` from ``x_0 = a``
     with noise ``N(0, sigma^2)``: ``x_t ~ N(m_t, v_t)``, ``m_t = r^t a``, ``r = 1 - eta L``,
     ``v_t = eta^2 sigma^2 (1 - r^{2t}) / (1 - r^2)``; the folded-normal mean is
-    ``E|x| = sqrt(2 v/pi) exp(-m^2/(2v)) + m (1 - 2 Phi(-m/sqrt v))`` (exact; ``|m_t|`` if ``v = 0``)."""
+    ``E|x| = sqrt(2 v/pi) exp(-m^2/(2v)) + m (1 - 2 Phi(-m/sqrt v))`` (exact; ``|m_t|`` if ``v = 0``).
+    Entries beyond float64 (a diverging chain) are ``inf``."""
     from scipy.special import erf
 
     a, L, sigma, eta, T = _check_curve_args(a, L, sigma, eta, T)
+    check_memory(8 * (T + 1), "T", "float64 values")
     t = np.arange(T + 1, dtype=float)
     r = 1.0 - eta * L
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -222,6 +253,10 @@ def signsgd_expected_abs_curve(a: float, L: float, sigma: float, eta: float, T: 
     """``E|x_t|``, ``t = 0..T``, for SignSGD on ``f_i = (L/2) x^2`` from ``x_0 = a``: exact when
     ``sigma = 0`` (one deterministic path), else the mean over ``paths`` independent paths."""
     a, L, sigma, eta, T = _check_curve_args(a, L, sigma, eta, T)
+    paths = check_int(paths, "paths", 1)
+    seed = check_int(seed, "seed", 0)
+    check_memory(T + 1, "T", "float64 values")
+    check_memory(3 * paths, "paths", "float64 values")
     n = 1 if sigma == 0 else paths
     rng = np.random.default_rng(seed)
     x = np.full(n, float(a))
@@ -236,6 +271,19 @@ def signsgd_expected_abs_curve(a: float, L: float, sigma: float, eta: float, T: 
     return out
 
 
+def _check_groups(groups) -> list:
+    """``[(count, L, sigma), ...]``: integer counts >= 1, ``L > 0``, ``sigma >= 0`` finite."""
+    if isinstance(groups, (str, bytes)) or not isinstance(groups, (list, tuple)) or not groups:
+        raise ValueError(f"groups: must be a non-empty list of (count, L, sigma) triples, got {groups!r}")
+    out = []
+    for g in groups:
+        if not isinstance(g, (list, tuple)) or len(g) != 3:
+            raise ValueError(f"groups: each group is a (count, L, sigma) triple, got {g!r}")
+        out.append((check_int(g[0], "groups", 1), check_positive(g[1], "groups", scalar=True),
+                    check_nonnegative(g[2], "groups", scalar=True)))
+    return out
+
+
 def sample_complexity(method: str, groups, a: float, eps: float, grid, T_cap: int, paths: int = 400,
                       seed: int = 0) -> dict:
     """Measured sample complexity ``N(eps)`` (``B = 1``, so steps = samples): the first step ``t``
@@ -247,8 +295,14 @@ def sample_complexity(method: str, groups, a: float, eps: float, grid, T_cap: in
     the run stops at the first hit. Returns ``{"N", "eta", "reached"}`` (``N = T_cap + 1`` if no
     step size reaches ``eps`` within ``T_cap``)."""
     check_choice(method, "method", METHODS)
-    eps = check_positive(eps, "eps")
-    grid = check_positive(np.atleast_1d(np.asarray(grid, dtype=float)), "grid")
+    groups = _check_groups(groups)
+    a = check_finite(a, "a", scalar=True)
+    eps = check_positive(eps, "eps", scalar=True)
+    grid = np.atleast_1d(check_positive(grid, "grid"))
+    T_cap = check_int(T_cap, "T_cap", 0)
+    paths = check_int(paths, "paths", 1)
+    seed = check_int(seed, "seed", 0)
+    check_memory(3 * grid.size * paths * len(groups), "paths", "float64 values")
     if method == "sgd":
         best, best_eta = T_cap + 1, None
         for eta in grid:
@@ -289,6 +343,8 @@ def stiff_instance(d: int, Linf: float, sigma: float, regime: str):
     d = _check_dim(d)
     if d < 2:
         raise ValueError("d: the sweep instance needs d >= 2")
+    Linf = check_positive(Linf, "Linf", scalar=True)
+    sigma = check_nonnegative(sigma, "sigma", scalar=True)
     check_choice(regime, "regime", ("sparse", "dense"))
     L1, Lr = Linf / 2, Linf / (2 * (d - 1))
     s1, sr = (sigma, 0.0) if regime == "sparse" else (sigma / math.sqrt(d), sigma / math.sqrt(d))

@@ -37,7 +37,22 @@ import numpy as np
 from scipy.integrate import solve_ivp
 
 from theorycheck.core import tolerances as tol
-from theorycheck.core.validation import check_probability_vector, check_step, check_time
+from theorycheck.core.validation import (
+    check_array,
+    check_callable,
+    check_int,
+    check_memory,
+    check_nonnegative,
+    check_probability_vector,
+    check_real,
+    check_returned,
+    check_step,
+    check_time,
+    check_tolerances,
+)
+
+#: Largest number of integrator steps ``t_end / max_step`` that :func:`integrate_sign_flow` accepts.
+MAX_STEPS = 1e8
 
 __all__ = ["Segment", "SignFlowPath", "integrate_sign_flow", "sign_descent", "sign_flow_simple_setting"]
 
@@ -60,6 +75,8 @@ class Segment:
         return self.dense is None
 
     def at(self, t: float) -> np.ndarray:
+        """The state at time ``t`` (finite; outside ``[t0, t1]`` the piece is extrapolated)."""
+        t = check_real(t, "t", scalar=True)
         if self.dense is None:
             return self.w0 + self.velocity * (t - self.t0)
         return self.dense(t)
@@ -75,8 +92,10 @@ class SignFlowPath:
     events: list[dict] = field(default_factory=list)
 
     def __call__(self, t) -> np.ndarray:
-        """State at the times ``t`` (array ``(len(t), n)``)."""
-        t = np.atleast_1d(np.asarray(t, float))
+        """State at the times ``t`` (array ``(len(t), n)``; ``t`` finite and ``>= 0``)."""
+        t = np.atleast_1d(check_time(t, "t"))
+        if t.ndim != 1:
+            raise ValueError(f"t: must be a scalar or a 1-D array of times, got shape {t.shape}")
         out = np.empty((t.size, self.segments[0].w0.size))
         starts = np.array([s.t0 for s in self.segments])
         for i, ti in enumerate(t):
@@ -97,6 +116,43 @@ def _sub(H, rows, cols) -> np.ndarray:
     return np.asarray(H)[np.ix_(rows, cols)]
 
 
+def _solve(A, b) -> np.ndarray:
+    """``A^{-1} b`` for the equivalent control; a singular ``H_SS`` is a property of the problem
+    (the sliding set has no unique equivalent control), reported as a ValueError on ``hess``."""
+    try:
+        x = np.linalg.solve(A, b)
+    except np.linalg.LinAlgError:
+        raise ValueError("hess: the Hessian block H_SS of the coordinates held at grad = 0 is singular; the sign flow "
+                         "has no unique equivalent control there (rescale the problem so that gradients are O(1), or "
+                         "raise zero_tol's resolution)") from None
+    if not np.isfinite(x).all():
+        raise ValueError("hess: the equivalent control is not finite (H_SS is numerically singular)")
+    return x
+
+
+def _checked(fn, name: str, n: int, matrix: bool = False) -> Callable:
+    """Wrap the user callable ``fn`` so that every output is checked: finite, shape ``(n,)``
+    (or ``(n, n)``, dense or scipy sparse, for a Hessian)."""
+
+    def wrapped(w):
+        out = fn(w)
+        if matrix and hasattr(out, "tocsr"):
+            data = out.tocsr().data
+            check_returned(data, name)
+            if out.shape != (n, n):
+                raise ValueError(f"{name}: must return an ({n}, {n}) matrix, got shape {out.shape}")
+            return out
+        a = check_returned(out, name)
+        want = (n, n) if matrix else (n,)
+        if a.shape != want:
+            a = a.reshape(-1) if not matrix and a.size == n else a
+            if a.shape != want:
+                raise ValueError(f"{name}: must return shape {want}, got {np.shape(out)}")
+        return a
+
+    return wrapped
+
+
 def _mode(g, H_fn, w, zero_tol):
     """Velocity and sliding set at ``w`` (equivalent-control active set)."""
     n = g.size
@@ -110,7 +166,7 @@ def _mode(g, H_fn, w, zero_tol):
         F = [i for i in range(n) if i not in S]
         HSS = _sub(H, S, S)
         rhs = _sub(H, S, F) @ v[F] if F else np.zeros(len(S))
-        vS = -np.linalg.solve(HSS, rhs)
+        vS = -_solve(HSS, rhs)
         over = np.abs(vS) > 1.0 + tol.SIGNFLOW_VEQ_SLACK
         if not over.any():
             v[S] = vS
@@ -132,9 +188,21 @@ def integrate_sign_flow(grad: Callable, hess: Callable, w0, t_end: float, *, zer
     level treated as 0 at an event. Linear pieces are exact; sliding pieces are integrated
     with ``rtol``/``atol``. Raises ``RuntimeError`` after ``max_events`` events (Zeno guard).
     """
-    w = np.array(w0, dtype=float).ravel()
-    t_end = float(check_time(t_end, "t_end"))
-    max_step = (t_end / 64.0) if max_step is None else float(check_step(max_step, "max_step"))
+    check_callable(grad, "grad")
+    check_callable(hess, "hess")
+    w = check_array(w0, "w0", min_size=1).ravel().copy()
+    t_end = check_time(t_end, "t_end", scalar=True)
+    zero_tol = check_nonnegative(zero_tol, "zero_tol", scalar=True)
+    rtol, atol = check_tolerances(rtol, atol)
+    max_step = (t_end / 64.0 if t_end > 0 else 1.0) if max_step is None else check_step(max_step, "max_step", scalar=True)
+    max_events = check_int(max_events, "max_events", 0)
+    if t_end / max_step > MAX_STEPS:
+        raise ValueError(f"max_step: t_end / max_step = {t_end / max_step:.3g} steps, more than {MAX_STEPS:.0e} "
+                         f"(the integration would not end)")
+    grad = _checked(grad, "grad", w.size)
+    hess = _checked(hess, "hess", w.size, matrix=True)
+    if t_end == 0:
+        return SignFlowPath([Segment(0.0, 0.0, w.copy(), np.zeros_like(w))], [])
     t = 0.0
     segments: list[Segment] = []
     events: list[dict] = []
@@ -177,7 +245,7 @@ def integrate_sign_flow(grad: Callable, hess: Callable, w0, t_end: float, *, zer
                 r = (_sub(H, S_idx, F_idx) @ vF if F_idx else 0.0) + gy[S_idx]
                 out = np.zeros_like(y)
                 out[F_idx] = vF
-                out[S_idx] = -np.linalg.solve(HSS, r)
+                out[S_idx] = -_solve(HSS, r)
                 return out
 
             def leave(_s, y):
@@ -206,10 +274,12 @@ def integrate_sign_flow(grad: Callable, hess: Callable, w0, t_end: float, *, zer
 def sign_descent(grad: Callable, w0, step: float, n_steps: int) -> np.ndarray:
     """Discrete sign descent ``w_{n+1} = w_n - h sign(grad(w_n))`` (``sign(0) = 0``); returns
     the ``n_steps + 1`` iterates, shape ``(n_steps + 1, n)``."""
-    step = float(check_step(step, "step"))
-    if int(n_steps) != n_steps or n_steps < 0:
-        raise ValueError(f"n_steps: must be an integer >= 0, got {n_steps!r}")
-    w = np.array(w0, dtype=float).ravel()
+    check_callable(grad, "grad")
+    step = check_step(step, "step", scalar=True)
+    n_steps = check_int(n_steps, "n_steps", 0)
+    w = check_array(w0, "w0", min_size=1).ravel().copy()
+    check_memory((n_steps + 1) * w.size, "n_steps", "float64 values of the iterates")
+    grad = _checked(grad, "grad", w.size)
     out = np.empty((int(n_steps) + 1, w.size))
     out[0] = w
     for n in range(int(n_steps)):
@@ -247,16 +317,53 @@ def sign_flow_simple_setting(t_eval, pi, W0=None, **kw):
     Returns ``(W, loss, path)``: ``W`` of shape ``(len(t_eval), c, c)``, the per-class
     losses ``(c, len(t_eval))`` and the :class:`SignFlowPath` (its ``events`` list the sign
     switches; from ``W = 0`` there are none, as the diagonal gradient is always < 0 and the
-    off-diagonal one always > 0).
+    off-diagonal one always > 0). ``kw`` goes to :func:`integrate_sign_flow`.
+
+    ``sign(pi_k g) = sign(g)`` for ``pi_k > 0``, and the Hessian is block diagonal over the
+    columns, so the flow (and every equivalent control) does not depend on ``pi``: it is
+    integrated with every column weight set to 1. That keeps ``zero_tol`` (an absolute
+    gradient level) meaningful for classes of any frequency: with the weights ``pi_k``
+    themselves, a class with ``pi_k = 2e-9`` had gradients below ``zero_tol``, was taken for
+    sliding and ended 17% off the exact loss, and ``pi_k < 1e-9`` made ``H_SS`` singular.
     """
     from theorycheck.models.flows import per_class_loss
 
     t_eval = np.atleast_1d(np.asarray(check_time(t_eval, "t_eval"), float))
+    if t_eval.ndim != 1 or t_eval.size == 0:
+        raise ValueError(f"t_eval: must be a non-empty 1-D array of times >= 0, got shape {t_eval.shape}")
     pi = check_probability_vector(pi, "pi")
     c = pi.size
-    grad, hess = simple_setting_problem(pi)
-    W0 = np.zeros((c, c)) if W0 is None else np.asarray(W0, float).reshape(c, c)
-    path = integrate_sign_flow(grad, hess, W0.ravel(), float(t_eval.max()) if t_eval.max() > 0 else 1.0, **kw)
+    grad, hess = _unit_weight_problem(c)
+    W0 = np.zeros((c, c)) if W0 is None else check_array(W0, "W0", shape=(c, c))
+    try:
+        path = integrate_sign_flow(grad, hess, W0.ravel(), float(t_eval.max()), **kw)
+    except ValueError as e:
+        if not str(e).startswith("hess:"):
+            raise
+        raise ValueError(f"t_eval: the gradients fell to 0 in float64 before t = {float(t_eval.max())!r} (the losses "
+                         f"underflow; the event-driven flow cannot go on: use flows.sign_flow_loss there): {e}") from None
     W = path(t_eval).reshape(-1, c, c)
     loss = per_class_loss(W).T
     return W, loss, path
+
+
+def _unit_weight_problem(c: int):
+    """:func:`simple_setting_problem` with every column weight 1 (the gradient of
+    ``sum_k l_k``): the same sign flow as any ``pi`` (see :func:`sign_flow_simple_setting`)."""
+    from scipy import sparse
+
+    from theorycheck.models.flows import _loss_gradient, _softmax_cols
+
+    ones = np.ones(c)
+    perm = np.arange(c * c).reshape(c, c).T.ravel()
+    P = sparse.csr_matrix((np.ones(c * c), (perm, np.arange(c * c))), shape=(c * c, c * c))
+
+    def grad(wf):
+        return _loss_gradient(np.asarray(wf, float).reshape(c, c), ones).ravel()
+
+    def hess(wf):
+        S = _softmax_cols(np.asarray(wf, float).reshape(c, c))
+        blocks = np.einsum("jk,ij->kij", S, np.eye(c)) - np.einsum("ik,jk->kij", S, S)
+        return P @ sparse.block_diag(list(blocks), format="csr") @ P.T
+
+    return grad, hess

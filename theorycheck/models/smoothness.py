@@ -50,6 +50,7 @@ from typing import Any, Callable, Iterable, Sequence
 import numpy as np
 
 from theorycheck.core import tolerances as tol
+from theorycheck.core.validation import check_bool, check_callable, check_choice, check_int, check_memory
 
 DEVICES = ("auto", "cpu", "cuda")
 TRACE_VARIANTS = ("correct", "released_script")
@@ -62,8 +63,7 @@ def resolve_device(device: str = "auto"):
     """``"auto"`` -> CUDA when present else CPU; ``"cpu"``; ``"cuda"`` (ValueError without a GPU)."""
     import torch
 
-    if device not in DEVICES:
-        raise ValueError(f"device: must be one of {DEVICES}, got {device!r}")
+    check_choice(device, "device", DEVICES)
     if device == "cuda" and not torch.cuda.is_available():
         raise ValueError("device: 'cuda' was requested but no CUDA device is available; use 'auto' or 'cpu'")
     if device == "auto":
@@ -75,11 +75,18 @@ def _as_tensor(a, name: str, dtype, device):
     import torch
 
     if isinstance(a, torch.Tensor):
+        if a.is_complex():
+            raise ValueError(f"{name}: must be real, got a complex tensor")
         t = a.detach().to(device=device, dtype=dtype)
     else:
+        if a is None or isinstance(a, (str, bytes)):
+            raise ValueError(f"{name}: must be a real array, got {a!r}")
         try:
+            arr = np.asarray(a)
+            if np.iscomplexobj(arr):
+                raise TypeError
             t = torch.as_tensor(np.asarray(a, dtype=np.float64), dtype=dtype, device=device)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ValueError(f"{name}: must be a real array, got {type(a).__name__}") from None
     if not torch.isfinite(t).all():
         raise ValueError(f"{name}: must be finite (no NaN or inf)")
@@ -91,6 +98,19 @@ class Problem:
     ``y`` (n), ``c`` classes. Build with :func:`problem`."""
 
     def __init__(self, Xa, y, c: int, bias: bool, d: int):
+        import torch
+
+        c, d, bias = check_int(c, "c", 2), check_int(d, "d", 1), check_bool(bias, "bias")
+        if not isinstance(Xa, torch.Tensor) or Xa.dtype not in (torch.float32, torch.float64) or Xa.ndim != 2:
+            raise ValueError("Xa: must be a 2-D float32/float64 tensor (n x D); build problems with problem()")
+        if not torch.isfinite(Xa).all():
+            raise ValueError("Xa: must be finite")
+        if Xa.shape[0] < 1 or Xa.shape[1] != d + bias:
+            raise ValueError(f"d: Xa has {Xa.shape[1]} columns, expected d + bias = {d + bias}")
+        if not isinstance(y, torch.Tensor) or y.dtype != torch.long or y.shape != (Xa.shape[0],):
+            raise ValueError(f"y: must be a long tensor of n = {Xa.shape[0]} labels")
+        if int(y.min()) < 0 or int(y.max()) >= c:
+            raise ValueError(f"y: labels must lie in 0..{c - 1}")
         self.Xa, self.y, self.c, self.bias, self.d = Xa, y, c, bias, d
         self.n, self.D = Xa.shape
         self.P = c * self.D  # number of parameters
@@ -104,12 +124,22 @@ class Problem:
         return self.Xa.dtype
 
     def params(self, snapshot) -> Any:
+        """A snapshot -> the c x D parameter tensor ``[W b]`` (see :meth:`_params`); a bad
+        snapshot is a ValueError naming ``snapshot``."""
+        try:
+            return self._params(snapshot)
+        except ValueError as e:
+            raise ValueError(f"snapshot: {e}") from None
+
+    def _params(self, snapshot) -> Any:
         """A snapshot -> the c x D parameter tensor ``[W b]``.
 
         Accepts ``W`` (c x d; with a bias problem, a zero bias is NOT assumed: pass
         ``(W, b)``, a dict with keys ``W``/``b``, or a c x (d+1) array ``[W b]``)."""
         import torch
 
+        if snapshot is None or isinstance(snapshot, (str, bytes)):
+            raise ValueError(f"snapshot: must be W, (W, b), {{'W', 'b'}} or [W b], got {snapshot!r}")
         if isinstance(snapshot, dict):
             if "W" not in snapshot:
                 raise ValueError("snapshot: a dict snapshot needs key 'W' (and 'b' with a bias)")
@@ -120,7 +150,7 @@ class Problem:
             W, b = snapshot
             W = _as_tensor(W, "W", self.dtype, self.device)
             if W.shape != (self.c, self.d):
-                raise ValueError(f"W: expected shape ({self.c}, {self.d}), got {tuple(W.shape)}")
+                raise ValueError(f"W: expected shape (c, d) = ({self.c}, {self.d}), got {tuple(W.shape)}")
             if self.bias:
                 if b is None:
                     raise ValueError("b: the problem has a bias; the snapshot must carry b")
@@ -136,7 +166,7 @@ class Problem:
             return W
         if self.bias and W.shape == (self.c, self.d):
             raise ValueError(f"W: the problem has a bias; pass (W, b) or a ({self.c}, {self.D}) array [W b]")
-        raise ValueError(f"W: expected shape ({self.c}, {self.D}), got {tuple(W.shape)}")
+        raise ValueError(f"W: expected shape (c, D) = ({self.c}, {self.D}), got {tuple(W.shape)}")
 
     def zeros(self):
         import torch
@@ -153,13 +183,17 @@ def problem(X, y, c: int | None = None, *, bias: bool = True, device: str = "aut
     import torch
 
     dev = resolve_device(device)
-    if dtype not in ("float64", "float32"):
-        raise ValueError(f"dtype: must be 'float64' or 'float32', got {dtype!r}")
+    check_choice(dtype, "dtype", ("float64", "float32"))
+    bias = check_bool(bias, "bias")
     dt = getattr(torch, dtype)
     X = _as_tensor(X, "X", dt, dev)
     if X.ndim != 2 or X.shape[0] < 1 or X.shape[1] < 1:
         raise ValueError(f"X: must be a non-empty 2-D array (n, d), got shape {tuple(X.shape)}")
+    if y is None or isinstance(y, (str, bytes)):
+        raise ValueError(f"y: must be 1-D with n = {X.shape[0]} integer labels, got {y!r}")
     ya = np.asarray(y.detach().cpu().numpy() if isinstance(y, torch.Tensor) else y)
+    if ya.dtype.kind not in "iuf":
+        raise ValueError(f"y: labels must be integers, got dtype {ya.dtype}")
     if ya.ndim != 1 or ya.shape[0] != X.shape[0]:
         raise ValueError(f"y: must be 1-D with n = {X.shape[0]} labels, got shape {ya.shape}")
     if not np.issubdtype(ya.dtype, np.integer):
@@ -168,8 +202,9 @@ def problem(X, y, c: int | None = None, *, bias: bool = True, device: str = "aut
         ya = ya.astype(np.int64)
     if c is None:
         c = int(ya.max()) + 1
-    if isinstance(c, bool) or not isinstance(c, (int, np.integer)) or c < 2:
-        raise ValueError(f"c: the number of classes must be an integer >= 2, got {c!r}")
+        if c < 2:
+            raise ValueError(f"y: the labels hold fewer than 2 classes (max label {int(ya.max())}); pass c")
+    c = check_int(c, "c", 2)
     if ya.min() < 0 or ya.max() >= c:
         raise ValueError(f"y: labels must lie in 0..{c - 1}, got range [{ya.min()}, {ya.max()}]")
     n, d = X.shape
@@ -177,11 +212,65 @@ def problem(X, y, c: int | None = None, *, bias: bool = True, device: str = "aut
     return Problem(Xa, torch.as_tensor(ya, dtype=torch.long, device=dev), int(c), bool(bias), int(d))
 
 
+def _pb(pb) -> Problem:
+    if not isinstance(pb, Problem):
+        raise ValueError(f"pb: must be a Problem (theorycheck.models.smoothness.problem), got {type(pb).__name__}")
+    return pb
+
+
+def _pw(pb, Wt):
+    """``(pb, Wt)`` checked: ``Wt`` the finite ``c x D`` parameters, on the problem's device/dtype."""
+    pb = _pb(pb)
+    W = _as_tensor(Wt, "Wt", pb.dtype, pb.device)
+    if tuple(W.shape) != (pb.c, pb.D):
+        raise ValueError(f"Wt: must have shape ({pb.c}, {pb.D}) (c x D, [W b] with a bias), got {tuple(W.shape)}")
+    return pb, W
+
+
+def _torch_opts(seed, dtype, device):
+    """``seed`` an integer >= 0; ``dtype`` None or a torch floating dtype; ``device`` None, a
+    string or a torch.device."""
+    import torch
+
+    seed = check_int(seed, "seed", 0)
+    if dtype is not None and not (isinstance(dtype, torch.dtype) and dtype.is_floating_point):
+        raise ValueError(f"dtype: must be None or a torch floating dtype, got {dtype!r}")
+    if device is not None:
+        try:
+            device = torch.device(device)
+        except (TypeError, RuntimeError):
+            raise ValueError(f"device: must be None, a device string or a torch.device, got {device!r}") from None
+    return seed, dtype, device
+
+
+def _checked_hv(hv, dim: int) -> Callable:
+    """``hv`` with every product checked: a finite tensor of the shape of its input."""
+    import torch
+
+    check_callable(hv, "hv")
+
+    def wrapped(v):
+        try:
+            out = hv(v)
+        except (RuntimeError, TypeError, IndexError) as e:
+            raise ValueError(f"hv: failed on a tensor of shape {tuple(v.shape)} (does dim = {dim} match the operator?): "
+                             f"{e}") from None
+        if not isinstance(out, torch.Tensor) or tuple(out.shape) != tuple(v.shape):
+            raise ValueError(f"hv: must map a tensor of shape {tuple(v.shape)} to one of the same shape, got "
+                             f"{tuple(getattr(out, 'shape', ()))} ({type(out).__name__})")
+        if not torch.isfinite(out).all():
+            raise ValueError("hv: returned non-finite values (NaN or inf)")
+        return out
+
+    return wrapped
+
+
 # --------------------------------------------------------------------------------------
 # loss, probabilities, gradient, Hessian
 # --------------------------------------------------------------------------------------
 def probabilities(pb: Problem, Wt):
     """``P`` (n x c), ``P_ik = softmax(W~ x~_i)_k`` (stable: ``torch.softmax``)."""
+    pb, Wt = _pw(pb, Wt)
     import torch
 
     return torch.softmax(pb.Xa @ Wt.T, dim=1)
@@ -189,6 +278,7 @@ def probabilities(pb: Problem, Wt):
 
 def loss(pb: Problem, Wt) -> float:
     """``L = (1/n) sum_i -log softmax(W~ x~_i)_{y_i}`` (via ``log_softmax``)."""
+    pb, Wt = _pw(pb, Wt)
     import torch
 
     lp = torch.log_softmax(pb.Xa @ Wt.T, dim=1)
@@ -197,6 +287,7 @@ def loss(pb: Problem, Wt) -> float:
 
 def gradient(pb: Problem, Wt):
     """``G = (1/n) (P - Y)^T X~`` (c x D), ``Y`` the one-hot labels."""
+    pb, Wt = _pw(pb, Wt)
     import torch
 
     R = probabilities(pb, Wt).clone()
@@ -209,6 +300,7 @@ def hessian(pb: Problem, Wt):
 
     Built as block-diagonal ``(1/n) sum_i p_ik x~_i x~_i^T`` minus ``U^T U / n`` with
     ``U_i = p_i (x) x~_i``. Memory ``P^2``: small problems only."""
+    pb, Wt = _pw(pb, Wt)
     import torch
 
     P = probabilities(pb, Wt)
@@ -224,6 +316,7 @@ def hessian(pb: Problem, Wt):
 
 def hessian_autograd(pb: Problem, Wt):
     """Reference Hessian by automatic differentiation (``torch.func.hessian``) of the loss."""
+    pb, Wt = _pw(pb, Wt)
     import torch
 
     X, y = pb.Xa, pb.y
@@ -239,6 +332,7 @@ def hvp_fn(pb: Problem, Wt) -> Callable:
     """Closed-form batched HVP: ``v`` of shape (..., P) -> ``H v`` of the same shape.
 
     ``Z = X~ V^T``, ``R = P*Z - P*rowsum(P*Z)``, ``Hv = R^T X~ / n``; O(n c D) per vector."""
+    pb, Wt = _pw(pb, Wt)
     import torch
 
     Pt = probabilities(pb, Wt).T.contiguous()  # c x n
@@ -260,6 +354,11 @@ def autograd_hvp_fn(loss_fn: Callable, theta) -> Callable:
     (``torch.func.jvp`` of ``torch.func.grad``), batched over a leading axis with ``vmap``."""
     import torch
 
+    check_callable(loss_fn, "loss_fn")
+    if not isinstance(theta, torch.Tensor) or not theta.is_floating_point():
+        raise ValueError(f"theta: must be a floating torch tensor, got {type(theta).__name__}")
+    if not torch.isfinite(theta).all():
+        raise ValueError("theta: must be finite")
     g = torch.func.grad(loss_fn)
 
     def one(v):
@@ -275,6 +374,7 @@ def autograd_hvp_fn(loss_fn: Callable, theta) -> Callable:
 
 def model_loss_fn(pb: Problem) -> Callable:
     """``theta`` (flat, P) -> loss, for :func:`autograd_hvp_fn`."""
+    pb = _pb(pb)
     import torch
 
     ar = torch.arange(pb.n, device=pb.device)
@@ -295,10 +395,11 @@ def lanczos(hv: Callable, dim: int, *, iters: int = tol.LANCZOS_ITERS, seed: int
     bound on ``lambda_max`` that converges to it (exact once ``iters >= dim``)."""
     import torch
 
-    if dim < 1:
-        raise ValueError(f"dim: must be >= 1, got {dim}")
-    if iters < 1:
-        raise ValueError(f"iters: must be >= 1, got {iters}")
+    dim = check_int(dim, "dim", 1)
+    iters = check_int(iters, "iters", 1)
+    check_memory((min(iters, dim) + 3) * dim, "dim", "values (Lanczos basis)")
+    seed, dtype, device = _torch_opts(seed, dtype, device)
+    hv = _checked_hv(hv, dim)
     dtype = dtype or torch.float64
     g = torch.Generator(device="cpu").manual_seed(seed)
     q = torch.randn(dim, generator=g, dtype=torch.float64).to(device=device, dtype=dtype)
@@ -329,6 +430,11 @@ def power_iteration(hv: Callable, dim: int, *, iters: int = 500, seed: int = 0, 
     """``lambda_max`` of a PSD operator by power iteration (Rayleigh quotient of the last iterate)."""
     import torch
 
+    dim = check_int(dim, "dim", 1)
+    iters = check_int(iters, "iters", 0)
+    check_memory(4 * dim, "dim", "values")
+    seed, dtype, device = _torch_opts(seed, dtype, device)
+    hv = _checked_hv(hv, dim)
     dtype = dtype or torch.float64
     g = torch.Generator(device="cpu").manual_seed(seed)
     v = torch.randn(dim, generator=g, dtype=torch.float64).to(device=device, dtype=dtype)
@@ -346,13 +452,25 @@ def power_iteration(hv: Callable, dim: int, *, iters: int = 500, seed: int = 0, 
 # (1,1)-norm
 # --------------------------------------------------------------------------------------
 def l11_dense(H) -> float:
-    """``||H||_{1,1} = sum_ij |H_ij|`` of a dense matrix (float64 sum)."""
-    return float(H.abs().sum(dtype=H.dtype))
+    """``||H||_{1,1} = sum_ij |H_ij|`` of a dense finite matrix (a tensor or an array; summed in
+    its own precision, float64 for arrays)."""
+    import torch
+
+    H = H if isinstance(H, torch.Tensor) and H.is_floating_point() else _as_tensor(H, "H", torch.float64, "cpu")
+    if H.ndim != 2:
+        raise ValueError(f"H: must be a matrix, got shape {tuple(H.shape)}")
+    if not torch.isfinite(H).all():
+        raise ValueError("H: must be finite (no NaN or inf)")
+    out = float(H.abs().sum(dtype=H.dtype))
+    if not math.isfinite(out):
+        raise ValueError("H: the sum of |H_ij| overflows")
+    return out
 
 
 def l11_upper(pb: Problem, Wt) -> float:
     """The closed form (U): ``(2/n) sum_i (1 - ||p_i||^2) ||x~_i||_1^2`` -- an upper bound on
     ``||H||_{1,1}`` in general, equal to it when each coordinate product has one sign."""
+    pb, Wt = _pw(pb, Wt)
     P = probabilities(pb, Wt)
     q = 1.0 - (P * P).sum(dim=1)
     return float(2.0 * (q * pb.Xa.abs().sum(dim=1) ** 2).sum() / pb.n)
@@ -361,6 +479,7 @@ def l11_upper(pb: Problem, Wt) -> float:
 def one_signed_pairs(pb: Problem):
     """Boolean D x D mask: pairs ``(a, b)`` for which ``x~_ia x~_ib`` has one sign over ``i``
     (zeros allowed). Every diagonal pair is one-signed."""
+    pb = _pb(pb)
     X = pb.Xa
     pos = (X > 0).to(X.dtype)
     neg = (X < 0).to(X.dtype)
@@ -376,8 +495,10 @@ def l11_exact(pb: Problem, Wt, *, chunk: int = 256) -> dict:
     ``q_i = 1 - ||p_i||^2``; mixed pairs are summed from ``M^{ab} = (1/n)(diag(P^T s) -
     P^T diag(s) P)``, ``s_i = x~_ia x~_ib``, in chunks (memory ``chunk * c^2``).
     Returns ``{"value", "upper", "mixed_pairs", "pairs"}``."""
+    pb, Wt = _pw(pb, Wt)
     import torch
 
+    chunk = check_int(chunk, "chunk", 1)
     X = pb.Xa
     P = probabilities(pb, Wt)
     q = 1.0 - (P * P).sum(dim=1)
@@ -410,8 +531,12 @@ def cauchy_l11(hv: Callable, dim: int, *, probes: int, seed: int = 0, dtype=None
     Returns ``{"estimate", "rows"}``."""
     import torch
 
-    if probes < 1:
-        raise ValueError(f"probes: must be >= 1, got {probes}")
+    dim = check_int(dim, "dim", 1)
+    probes = check_int(probes, "probes", 1)
+    batch = check_int(batch, "batch", 1)
+    check_memory(3 * probes * dim, "probes", "values (probes x dim)")
+    seed, dtype, device = _torch_opts(seed, dtype, device)
+    hv = _checked_hv(hv, dim)
     dtype = dtype or torch.float64
     g = torch.Generator(device="cpu").manual_seed(seed)
     out = []
@@ -440,11 +565,20 @@ def inf1_sign_iterations(hv: Callable, dim: int, *, restarts: int = tol.SIGN_RES
     Returns ``{"value", "v", "history"}`` (best value after each sweep)."""
     import torch
 
+    dim = check_int(dim, "dim", 1)
+    restarts = check_int(restarts, "restarts", 0)
+    iters = check_int(iters, "iters", 0)
+    check_memory(4 * (restarts + 2) * dim, "restarts", "values (starts x dim)")
+    seed, dtype, device = _torch_opts(seed, dtype, device)
+    hv = _checked_hv(hv, dim)
     dtype = dtype or torch.float64
     g = torch.Generator(device="cpu").manual_seed(seed)
-    V = torch.where(torch.rand(max(restarts, 0), dim, generator=g) < 0.5, -1.0, 1.0).to(device=device, dtype=dtype)
+    V = torch.where(torch.rand(restarts, dim, generator=g) < 0.5, -1.0, 1.0).to(device=device, dtype=dtype)
     if starts is not None:
-        S = torch.as_tensor(starts, dtype=dtype, device=device).reshape(-1, dim)
+        S = _as_tensor(starts, "starts", dtype, device)
+        if S.numel() == 0 or S.numel() % dim:
+            raise ValueError(f"starts: must hold whole vectors of length dim = {dim}, got shape {tuple(S.shape)}")
+        S = S.reshape(-1, dim)
         V = torch.cat([V, torch.where(S >= 0, 1.0, -1.0).to(dtype)], dim=0)
     if V.shape[0] == 0:
         raise ValueError("restarts: need at least one start")
@@ -469,10 +603,14 @@ def inf1_brute_force(H, *, max_dim: int = tol.BRUTE_FORCE_MAX_DIM, batch_bits: i
     (``v`` and ``-v`` give the same value). Only for ``P <= max_dim``."""
     import torch
 
+    max_dim = check_int(max_dim, "max_dim", 1, 40)
+    batch_bits = check_int(batch_bits, "batch_bits", 0, 24)
+    H = _as_tensor(H, "H", torch.float64, H.device if isinstance(H, torch.Tensor) else "cpu")
+    if H.ndim != 2 or H.shape[0] != H.shape[1] or H.shape[0] < 1:
+        raise ValueError(f"H: must be a non-empty square matrix, got shape {tuple(H.shape)}")
     Pd = H.shape[0]
     if Pd > max_dim:
         raise ValueError(f"H: brute force over {{-1,1}}^P needs P <= {max_dim}, got P = {Pd}")
-    H = H.to(torch.float64)
     if Pd == 1:
         return float(H[0, 0])
     nfree = Pd - 1
@@ -500,31 +638,57 @@ def diag_block_traces(P, X, weights=None, *, variant: str = "correct"):
     belongs: ``sum_i s_i p_ik (1 - p_ik) sum_a x_ia`` (kept to show how it differs).
 
     The one implementation behind :func:`block_traces` and ``theorycheck.sim.run.block_stats``."""
-    if variant not in TRACE_VARIANTS:
-        raise ValueError(f"variant: must be one of {TRACE_VARIANTS}, got {variant!r}")
+    import torch
+
+    check_choice(variant, "variant", TRACE_VARIANTS)
+    P = _as_tensor(P, "P", P.dtype if isinstance(P, torch.Tensor) and P.is_floating_point() else torch.float64,
+                   P.device if isinstance(P, torch.Tensor) else "cpu")
+    if P.ndim != 2 or (P < 0).any() or (P > 1).any():
+        raise ValueError(f"P: must be an n x c matrix of probabilities in [0, 1], got shape {tuple(P.shape)}")
+    X = _as_tensor(X, "X", P.dtype, P.device)
+    if X.ndim != 2 or X.shape[0] != P.shape[0]:
+        raise ValueError(f"X: must be n x d with n = {P.shape[0]} rows (as P), got shape {tuple(X.shape)}")
+    if weights is not None:
+        weights = _as_tensor(weights, "weights", P.dtype, P.device)
+        if tuple(weights.shape) != (P.shape[0],) or (weights < 0).any():
+            raise ValueError(f"weights: must be {P.shape[0]} sample weights >= 0, got shape {tuple(weights.shape)}")
     feat = (X * X).sum(dim=1) if variant == "correct" else X.sum(dim=1)
     w = feat / X.shape[0] if weights is None else feat * weights
-    return (P * (1.0 - P) * w[:, None]).sum(dim=0)
+    out = (P * (1.0 - P) * w[:, None]).sum(dim=0)
+    if not torch.isfinite(out).all():
+        raise ValueError("X: the traces overflow (|x|^2 beyond the float range)")
+    return out
 
 
 def block_traces(pb: Problem, Wt, *, variant: str = "correct") -> dict:
     """Per class ``k``: ``||grad_{w_k} L||`` and ``Tr(H_kk)`` for the rows ``w_k`` of ``W``
     (the input coordinates only; the bias coordinate is excluded); the traces are
     :func:`diag_block_traces` (``variant``: ``correct`` or the released script's ``x`` for ``x^2``)."""
-    if variant not in TRACE_VARIANTS:
-        raise ValueError(f"variant: must be one of {TRACE_VARIANTS}, got {variant!r}")
+    pb, Wt = _pw(pb, Wt)
+    check_choice(variant, "variant", TRACE_VARIANTS)
     P = probabilities(pb, Wt)
     G = gradient(pb, Wt)[:, : pb.d]
     return {"grad_norm": G.norm(dim=1), "trace": diag_block_traces(P, pb.Xa[:, : pb.d], variant=variant)}
 
 
+def _indices(idx, name: str, n: int) -> list[int]:
+    """A non-empty sequence of distinct integers in ``[0, n)``."""
+    if isinstance(idx, (str, bytes)) or not hasattr(idx, "__iter__"):
+        raise ValueError(f"{name}: must be a non-empty sequence of distinct integers in [0, {n - 1}], got {idx!r}")
+    out = [check_int(i, name, 0, n - 1) for i in idx]
+    if not out or len(set(out)) != len(out):
+        raise ValueError(f"{name}: must be a non-empty sequence of distinct integers in [0, {n - 1}], got {out}")
+    return out
+
+
 def hessian_subset(pb: Problem, Wt, classes: Sequence[int], dims: Sequence[int]):
     """The Hessian restricted to parameters ``(k, a)``, ``k in classes``, ``a in dims``
     (row-major over (class, dim)): ``(1/n) sum_i (diag(p_iK) - p_iK p_iK^T) (x) x_iA x_iA^T``."""
+    pb, Wt = _pw(pb, Wt)
     import torch
 
-    K = torch.as_tensor(list(classes), dtype=torch.long, device=pb.device)
-    A = torch.as_tensor(list(dims), dtype=torch.long, device=pb.device)
+    K = torch.as_tensor(_indices(classes, "classes", pb.c), dtype=torch.long, device=pb.device)
+    A = torch.as_tensor(_indices(dims, "dims", pb.D), dtype=torch.long, device=pb.device)
     P = probabilities(pb, Wt)[:, K]
     X = pb.Xa[:, A]
     kc, da = K.numel(), A.numel()
@@ -539,11 +703,12 @@ def hessian_subset(pb: Problem, Wt, classes: Sequence[int], dims: Sequence[int])
 def block_trace_matrix(pb: Problem, Wt, classes: Sequence[int] | None = None):
     """``T_kj = Tr(H_kj) = (1/n) sum_i p_ik (1[k=j] - p_ij) ||x~_i||^2`` (c x c, or restricted
     to ``classes``); rows sum to zero (K24 H.1)."""
+    pb, Wt = _pw(pb, Wt)
     import torch
 
     P = probabilities(pb, Wt)
     if classes is not None:
-        P = P[:, torch.as_tensor(list(classes), dtype=torch.long, device=pb.device)]
+        P = P[:, torch.as_tensor(_indices(classes, "classes", pb.c), dtype=torch.long, device=pb.device)]
     r = (pb.Xa * pb.Xa).sum(dim=1)
     T = -(P * r[:, None]).T @ P / pb.n
     return T + torch.diag((P * r[:, None]).sum(dim=0) / pb.n)
@@ -555,7 +720,11 @@ def diag_offdiag_ratios(Hsub, n_classes: int) -> dict:
     and their ratios; the same for the block traces."""
     import torch
 
-    kc = n_classes
+    kc = check_int(n_classes, "n_classes", 2)
+    Hsub = _as_tensor(Hsub, "Hsub", torch.float64, Hsub.device if isinstance(Hsub, torch.Tensor) else "cpu")
+    if Hsub.ndim != 2 or Hsub.shape[0] != Hsub.shape[1] or Hsub.shape[0] % kc or Hsub.shape[0] == 0:
+        raise ValueError(f"Hsub: must be a square matrix whose size is a multiple of n_classes = {kc}, got "
+                         f"{tuple(Hsub.shape)}")
     da = Hsub.shape[0] // kc
     H4 = Hsub.abs().view(kc, da, kc, da)
     eye = torch.eye(kc, dtype=torch.bool, device=Hsub.device)
@@ -565,6 +734,9 @@ def diag_offdiag_ratios(Hsub, n_classes: int) -> dict:
     tr = torch.diagonal(Hsub.view(kc, da, kc, da), dim1=1, dim2=3).sum(-1).abs()  # |Tr(H_kj)|
     td, to = tr[eye], tr[~eye]
     med = lambda t: float(torch.median(t))  # noqa: E731
+    if med(ovals) == 0 or med(to) == 0 or float(ovals.mean()) == 0 or (tr.masked_fill(eye, 0).max(dim=1).values == 0).any():
+        raise ValueError("Hsub: the off-diagonal blocks (or their traces) vanish: the diagonal / off-diagonal ratios "
+                         "are undefined")
     return {
         "entry_median_diag": med(dvals), "entry_median_offdiag": med(ovals),
         "entry_median_ratio": med(dvals) / med(ovals),
@@ -587,8 +759,17 @@ def smoothness_at(pb: Problem, Wt, *, lanczos_iters: int = tol.LANCZOS_ITERS, re
     ``l11`` (exact, :func:`l11_exact`), ``l11_upper`` (closed form (U)), ``inf1_lower``
     (best of sign iterations and ``tr H``), ``trace`` (``tr H``), optional ``l11_cauchy``;
     with ``dense`` (default: ``P <= tol.DENSE_MAX_PARAMS``) also ``lambda_max_dense``."""
+    pb, Wt = _pw(pb, Wt)
     import torch
 
+    lanczos_iters = check_int(lanczos_iters, "lanczos_iters", 1)
+    restarts = check_int(restarts, "restarts", 0)
+    sign_iters = check_int(sign_iters, "sign_iters", 0)
+    cauchy_probes = check_int(cauchy_probes, "cauchy_probes", 0)
+    check_memory(3 * cauchy_probes * pb.P, "cauchy_probes", "values (probes x parameters)")
+    if dense is not None:
+        dense = check_bool(dense, "dense")
+    seed = check_int(seed, "seed", 0)
     hv = hvp_fn(pb, Wt)
     lam, vec = lanczos(hv, pb.P, iters=lanczos_iters, seed=seed, dtype=pb.dtype, device=pb.device)
     P = probabilities(pb, Wt)
@@ -622,7 +803,15 @@ def smoothness_along_path(snapshots: Iterable, X, y, c: int | None = None, *, bi
     :meth:`Problem.params`). Returns a dict of lists, one entry per snapshot, with the keys
     of :func:`smoothness_at`, plus ``ratio_l11_over_Plambda`` and ``ratio_l11_over_inf1_lower``."""
     pb = problem(X, y, c, bias=bias, device=device, dtype=dtype)
-    rows = [smoothness_at(pb, pb.params(s), **kw) for s in snapshots]
+    if isinstance(snapshots, (str, bytes)) or not hasattr(snapshots, "__iter__"):
+        raise ValueError(f"snapshots: must be an iterable of parameter snapshots, got {snapshots!r}")
+    rows = []
+    for i, snap in enumerate(snapshots):
+        try:
+            Wt = pb.params(snap)
+        except ValueError as e:
+            raise ValueError(f"snapshots: snapshot {i}: {e}") from None
+        rows.append(smoothness_at(pb, Wt, **kw))
     if not rows:
         raise ValueError("snapshots: need at least one snapshot")
     out = {k: [r[k] for r in rows] for k in rows[0]}
@@ -640,6 +829,7 @@ def init_constants(pb: Problem) -> dict:
     * for one-signed input coordinates, ``(1 - (c mod 2)/c^2) M <= ||H_0||_{inf->1} <= M``: the upper
       bound from ``v^T H_0 v <= (1/c) sum_k v_k^T Hbar~ v_k <= M``, the lower one from
       ``v = s (x) sign(x~)`` with ``sum_k s_k`` in ``{0, 1}``."""
+    pb = _pb(pb)
     import torch
 
     X = pb.Xa

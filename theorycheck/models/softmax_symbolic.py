@@ -23,10 +23,14 @@ cancel them exactly. The replacement is checked to be complete (no ``exp`` is le
 
 from __future__ import annotations
 
+import functools
+import inspect
 from dataclasses import dataclass
 from functools import lru_cache
 
 import sympy as sp
+
+from theorycheck.core.validation import check_int
 
 
 @dataclass(frozen=True)
@@ -64,20 +68,44 @@ class SoftmaxModel:
 
 
 def _check_label(y, c):
-    if not isinstance(y, int) or not 0 <= y < c:
-        raise ValueError(f"y: the label must be an integer in [0, {c - 1}], got {y!r}")
+    return check_int(y, "y", 0, c - 1)
 
 
 def _check_size(v, name, lo, hi):
-    if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
-        raise ValueError(f"{name}: must be an integer in [{lo}, {hi}] (explicit symbolic model), got {v!r}")
+    return check_int(v, name, lo, hi)
 
 
-@lru_cache(maxsize=None)
+#: Sizes of the explicit symbolic model.
+C_RANGE, D_RANGE = (2, 8), (1, 6)
+
+
+def _cached(fn):
+    """Cache ``fn(c, d[, y])`` after checking its arguments (``c`` in ``C_RANGE``, ``d`` in
+    ``D_RANGE``, ``y`` in ``[0, c-1]``), so that a bad argument is a ValueError naming it, not a
+    TypeError of the cache (unhashable) or a silently cached nonsense model."""
+    inner = lru_cache(maxsize=None)(fn)
+    sig = inspect.signature(fn)
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            b = sig.bind(*args, **kwargs)
+        except TypeError as e:
+            raise ValueError(f"c: {fn.__name__}{sig}: {e}") from None
+        a = b.arguments
+        c = _check_size(a["c"], "c", *C_RANGE)
+        d = _check_size(a["d"], "d", *D_RANGE)
+        if "y" in a:
+            return inner(c, d, _check_label(a["y"], c))
+        return inner(c, d)
+
+    wrapper.cache_info, wrapper.cache_clear = inner.cache_info, inner.cache_clear
+    return wrapper
+
+
+@_cached
 def model(c: int, d: int) -> SoftmaxModel:
     """The symbolic model with ``c`` classes (2..8) and ``d`` inputs (1..6)."""
-    _check_size(c, "c", 2, 8)
-    _check_size(d, "d", 1, 6)
     W = sp.Matrix(c, d, lambda k, j: sp.Symbol(f"w_{k + 1}_{j + 1}", real=True))
     x = sp.Matrix(d, 1, lambda j, _: sp.Symbol(f"x_{j + 1}", real=True))
     z = W * x
@@ -86,7 +114,7 @@ def model(c: int, d: int) -> SoftmaxModel:
     return SoftmaxModel(c, d, W, x, z, E, params)
 
 
-@lru_cache(maxsize=None)
+@_cached
 def gradient_blocks(c: int, d: int, y: int) -> tuple:
     """``grad_{w_k} l(W, x, y)`` for ``k = 0..c-1``, each a ``d x 1`` Matrix, by ``sp.diff``."""
     m = model(c, d)
@@ -94,7 +122,7 @@ def gradient_blocks(c: int, d: int, y: int) -> tuple:
     return tuple(sp.Matrix([sp.diff(loss, m.W[k, j]) for j in range(d)]) for k in range(c))
 
 
-@lru_cache(maxsize=None)
+@_cached
 def hessian_blocks(c: int, d: int, y: int) -> tuple:
     """Hessian blocks ``H_kj = d^2 l / (dw_k dw_j^T)`` as a ``c x c`` tuple of ``d x d`` Matrices,
     cut out of ``sp.hessian(l, params)`` (params ordered row by row)."""
@@ -110,6 +138,10 @@ def exp_to_symbols(expr, m: SoftmaxModel):
     Each exponent is decomposed by reading the coefficient of ``w_k_1 x_1`` and checked to
     be exactly ``sum_k n_k z_k``; an ``exp`` that does not decompose raises ``ValueError``
     (relying on a partial replacement would be unsound)."""
+    if not isinstance(m, SoftmaxModel):
+        raise ValueError(f"m: must be a SoftmaxModel (softmax_symbolic.model(c, d)), got {type(m).__name__}")
+    if not isinstance(expr, (sp.Basic, sp.MatrixBase)):
+        raise ValueError(f"expr: must be a SymPy expression or Matrix, got {type(expr).__name__}")
     scalars = list(expr) if isinstance(expr, sp.MatrixBase) else [expr]
     atoms = set().union(*[e.atoms(sp.exp) for e in scalars]) if scalars else set()
     rep = {}
@@ -124,21 +156,21 @@ def exp_to_symbols(expr, m: SoftmaxModel):
     return expr.xreplace(rep)
 
 
-@lru_cache(maxsize=None)
+@_cached
 def gradient_blocks_E(c: int, d: int, y: int) -> tuple:
     """:func:`gradient_blocks` with ``exp(z_k) -> E_k``."""
     m = model(c, d)
     return tuple(exp_to_symbols(g, m) for g in gradient_blocks(c, d, y))
 
 
-@lru_cache(maxsize=None)
+@_cached
 def hessian_blocks_E(c: int, d: int, y: int) -> tuple:
     """:func:`hessian_blocks` with ``exp(z_k) -> E_k``."""
     m = model(c, d)
     return tuple(tuple(exp_to_symbols(B, m) for B in row) for row in hessian_blocks(c, d, y))
 
 
-@lru_cache(maxsize=None)
+@_cached
 def gradient_coefficients(c: int, d: int, y: int) -> tuple:
     """Scalars ``g_k`` (rational in ``E``) with ``grad_{w_k} l = g_k x``, each proved.
 
@@ -158,7 +190,7 @@ def gradient_coefficients(c: int, d: int, y: int) -> tuple:
     return tuple(out)
 
 
-@lru_cache(maxsize=None)
+@_cached
 def hessian_coefficients(c: int, d: int) -> tuple:
     """Scalars ``h_kj`` (rational in ``E``) with ``H_kj = h_kj x x^T``, each proved.
 
@@ -192,6 +224,26 @@ def _field(gens: tuple):
     return field(list(gens), sp.QQ)[0]
 
 
+def _sympy_entries(exprs, name: str) -> list:
+    """A non-empty list of SymPy expressions (numbers sympified), none of them NaN or infinite."""
+    if isinstance(exprs, (str, bytes)) or not hasattr(exprs, "__iter__"):
+        raise ValueError(f"{name}: must be a non-empty sequence of SymPy expressions, got {exprs!r}")
+    out = []
+    for e in exprs:
+        if isinstance(e, (str, bytes)):
+            raise ValueError(f"{name}: entries must be SymPy expressions or numbers, got the string {e!r}")
+        try:
+            e = sp.sympify(e, strict=True)
+        except (sp.SympifyError, TypeError):
+            raise ValueError(f"{name}: entries must be SymPy expressions or numbers, got {e!r}") from None
+        if not isinstance(e, sp.Expr) or e.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+            raise ValueError(f"{name}: entries must be finite SymPy expressions, got {e}")
+        out.append(e)
+    if not out:
+        raise ValueError(f"{name}: needs at least one expression")
+    return out
+
+
 def is_zero_rational(exprs) -> bool | None:
     """Decide ``e == 0`` exactly for rational functions with rational coefficients.
 
@@ -199,7 +251,7 @@ def is_zero_rational(exprs) -> bool | None:
     arithmetic, fractions in lowest terms): equality there *is* identity of rational
     functions. Returns ``True``/``False`` for every entry being zero / some entry not zero,
     or ``None`` if an expression is not a rational function (e.g. contains ``sqrt``)."""
-    exprs = [sp.sympify(e) for e in exprs]
+    exprs = _sympy_entries(exprs, "exprs")
     gens = tuple(sorted(set().union(*[e.free_symbols for e in exprs]), key=lambda s: s.name))
     if not gens:
         return all(sp.nsimplify(e) == 0 for e in exprs)
@@ -217,7 +269,9 @@ def matrix_is_zero(M) -> tuple[bool, str]:
     are not rational functions, falls back to: numerator of ``sp.together`` expands to 0.
     Returns ``(True, how)`` for a proof, ``(False, first_nonzero_entry)`` otherwise; a
     ``False`` is *not* a refutation (use :func:`theorycheck.core.symcheck.prove_zero`)."""
-    entries = list(M) if isinstance(M, sp.MatrixBase) else [M]
+    if not isinstance(M, (sp.Basic, sp.MatrixBase)):
+        raise ValueError(f"M: must be a SymPy Matrix or expression, got {type(M).__name__}")
+    entries = _sympy_entries(list(M) if isinstance(M, sp.MatrixBase) else [M], "M")
     z = is_zero_rational(entries)
     if z is True:
         return True, "every entry is 0 in the field of rational functions QQ(symbols)"

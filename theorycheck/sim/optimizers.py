@@ -44,7 +44,7 @@ from typing import Callable
 
 import torch
 
-from theorycheck.core.validation import check_finite, check_positive
+from theorycheck.core.validation import check_beta, check_finite, check_positive
 
 
 @dataclass(frozen=True)
@@ -77,10 +77,7 @@ def _bshape(lr: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
 
 
 def _check_beta(beta, name):
-    beta = check_finite(beta, name)
-    if not 0 <= beta < 1:
-        raise ValueError(f"{name}: must lie in [0, 1), got {beta!r}")
-    return float(beta)
+    return check_beta(beta, name)
 
 
 def _check_nonneg(x, name):
@@ -182,16 +179,19 @@ def heavy_ball(kind: str, beta: float = 0.0, name: str | None = None, *, p: floa
 
 def gd(momentum: float = 0.0) -> Optimizer:
     """Gradient descent, optionally with heavy-ball momentum."""
+    check_beta(momentum, "momentum")
     return heavy_ball("gd", momentum, "GD+m" if momentum else "GD")
 
 
 def normalized_gd(momentum: float = 0.0) -> Optimizer:
     """Normalized GD ``d = g / ||g||_2`` (global norm per run), optionally with momentum."""
+    check_beta(momentum, "momentum")
     return heavy_ball("ngd", momentum, "NGD+m" if momentum else "NGD")
 
 
 def sign_descent(momentum: float = 0.0) -> Optimizer:
     """Sign descent ``d = sign(g)``, optionally with heavy-ball momentum on ``sign(g)``."""
+    check_beta(momentum, "momentum")
     return heavy_ball("sign", momentum, "Sign+m" if momentum else "Sign")
 
 
@@ -344,7 +344,7 @@ def make(spec) -> Optimizer:
         return spec
     if isinstance(spec, str):
         if spec not in OPTIMIZERS:
-            raise ValueError(f"optimizer: unknown name {spec!r}; known: {sorted(OPTIMIZERS)}")
+            raise ValueError(f"spec: unknown optimizer name {spec!r}; known: {sorted(OPTIMIZERS)}")
         return OPTIMIZERS[spec]()
     if isinstance(spec, (tuple, list)) and len(spec) == 2 and isinstance(spec[1], dict):
         name, kw = spec

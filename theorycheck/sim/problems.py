@@ -51,7 +51,14 @@ from typing import Any
 import numpy as np
 import torch
 
-from theorycheck.core.validation import check_choice, check_probability_vector
+from theorycheck.core.validation import (
+    check_array,
+    check_bool,
+    check_choice,
+    check_finite,
+    check_int,
+    check_probability_vector,
+)
 from theorycheck.sim.metrics import mass_groups
 
 Params = dict  # dict[str, torch.Tensor], run index first
@@ -209,11 +216,16 @@ class Problem:
                 "device": str(self.device), "dtype": str(self.dtype).replace("torch.", "")}
 
 
+def _check_groups(groups) -> None:
+    if groups is not None:
+        check_int(groups, "groups", 1)
+
+
 def _weights(omega, pi, c):
     if omega is None:
         return np.asarray(pi, dtype=np.float64)
-    w = np.asarray(omega, dtype=np.float64)
-    if w.shape != (c,) or not np.isfinite(w).all() or (w < 0).any():
+    w = check_array(omega, "omega")
+    if w.shape != (c,) or (w < 0).any():
         raise ValueError(f"omega: objective weights must be a finite non-negative vector of shape ({c},), got shape {w.shape}")
     return w
 
@@ -231,6 +243,7 @@ class SimpleImbalanced(Problem):
     def __init__(self, pi, *, omega=None, groups: int | None = None, device="auto", dtype="float64"):
         self.pi = check_probability_vector(pi, "pi")
         self.c = int(self.pi.size)
+        _check_groups(groups)
         self.device, self.dtype = resolve_device(device), resolve_dtype(dtype)
         self.omega = _weights(omega, self.pi, self.c)
         self.groups = mass_groups(self.pi, groups or min(self.c, 10))
@@ -266,7 +279,10 @@ def zipf_simple(c: int, alpha: float = 1.0, **kw) -> SimpleImbalanced:
     """The simple setting with Zipf frequencies ``pi_k ~ k^-alpha``."""
     from theorycheck.models.datasets import zipf_frequencies
 
-    return SimpleImbalanced(zipf_frequencies(c, alpha), **kw)
+    pi = zipf_frequencies(c, alpha)
+    if (pi <= 0).any():
+        raise ValueError(f"alpha: the rarest Zipf frequencies underflow float64 (alpha = {alpha!r}, c = {c})")
+    return SimpleImbalanced(pi, **kw)
 
 
 class WeightedQuadratic(Problem):
@@ -280,7 +296,8 @@ class WeightedQuadratic(Problem):
         self.c = int(self.pi.size)
         if isinstance(q, bool) or not isinstance(q, (int, np.integer)) or q < 1:
             raise ValueError(f"q: the per-class dimension must be an integer >= 1, got {q!r}")
-        self.q, self.init = int(q), float(init)
+        _check_groups(groups)
+        self.q, self.init = int(q), check_finite(init, "init", scalar=True)
         self.device, self.dtype = resolve_device(device), resolve_dtype(dtype)
         self.groups = mass_groups(self.pi, groups or min(self.c, 10))
         self.param_shapes = {"w": (self.c, self.q)}
@@ -331,7 +348,12 @@ class LinearSoftmax(Problem):
         if y.size == 0 or not np.isfinite(y).all() or y.min() < 0 or (y != np.round(y)).any():
             raise ValueError("y: labels must be integers 0..c-1")
         y = y.astype(np.int64)
-        c = int(y.max()) + 1 if c is None else int(c)
+        c = int(y.max()) + 1 if c is None else check_int(c, "c", 2)
+        from theorycheck.core.validation import check_memory
+
+        check_memory(4 * c * (X.shape[1] + 2), "c", "values per run")
+        bias = check_bool(bias, "bias")
+        _check_groups(groups)
         if y.max() >= c or c < 2:
             raise ValueError(f"c: needs c >= 2 and labels < c, got c={c}, max label {int(y.max())}")
         counts = np.bincount(y, minlength=c)
@@ -488,6 +510,13 @@ class Rotated(Problem):
     name = "rotated"
 
     def __init__(self, base: Problem, Q=None, *, seed: int = 0):
+        if not isinstance(base, Problem):
+            raise ValueError(f"base: must be a simulator Problem, got {type(base).__name__}")
+        seed = check_int(seed, "seed", 0)
+        if Q is not None:
+            Q = check_array(Q, "Q", ndim=2)
+            if not np.allclose(Q @ Q.T, np.eye(Q.shape[0]), rtol=0, atol=1e-8 * max(1, Q.shape[0])):
+                raise ValueError("Q: must be an orthogonal matrix (Q Q^T = I)")
         self.base = base
         self.c, self.pi, self.groups = base.c, base.pi, base.groups
         self.omega = getattr(base, "omega", base.pi)
@@ -549,8 +578,15 @@ class ProblemSpec:
 
     def __post_init__(self):
         check_choice(self.kind, "kind", PROBLEM_KINDS)
+        if not isinstance(self.kwargs, dict):
+            raise ValueError(f"kwargs: must be a dict of the problem's arguments, got {type(self.kwargs).__name__}")
+        dev = self.device
+        if not (isinstance(dev, str) and (dev in ("auto", "cpu", "cuda") or (dev.startswith("cuda:") and dev[5:].isdigit()))):
+            raise ValueError(f"device: must be 'auto', 'cpu', 'cuda' or 'cuda:N', got {dev!r}")
+        check_choice(self.dtype, "dtype", tuple(DTYPES))
 
     def with_seed(self, seed: int) -> "ProblemSpec":
+        seed = check_int(seed, "seed", 0)
         return ProblemSpec(self.kind, {**self.kwargs, "seed": seed}, self.device, self.dtype)
 
     def build(self) -> Problem:

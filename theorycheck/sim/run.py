@@ -26,7 +26,8 @@ from typing import Any, Iterable
 import numpy as np
 import torch
 
-from theorycheck.core.validation import check_step
+from theorycheck.core.validation import (check_bool, check_callable, check_choice, check_int, check_memory, check_real,
+                                         check_step, check_str)
 from theorycheck.sim import optimizers as optim
 from theorycheck.sim.metrics import group_matrix
 from theorycheck.sim.problems import Problem
@@ -37,6 +38,13 @@ class ProgressBar:
     (default: only when stderr is a terminal)."""
 
     def __init__(self, total: int, label: str = "", enabled: bool | None = None, stream=None, every: float = 0.2):
+        check_int(total, "total", 0)
+        check_str(label, "label")
+        if enabled is not None:
+            check_bool(enabled, "enabled")
+        if stream is not None and not callable(getattr(stream, "write", None)):
+            raise ValueError(f"stream: must be None or have a write() method, got {type(stream).__name__}")
+        check_real(every, "every", 0.0, None, scalar=True)
         self.stream = stream or sys.stderr
         self.enabled = (hasattr(self.stream, "isatty") and self.stream.isatty()) if enabled is None else bool(enabled)
         self.total, self.label, self.every = max(int(total), 1), label, every
@@ -104,14 +112,20 @@ class Trajectory:
             return self.labels.index(label_or_optimizer)
         hits = [i for i, o in enumerate(self.optimizer) if o == label_or_optimizer]
         if len(hits) != 1:
-            raise ValueError(f"run: {label_or_optimizer!r} matches {len(hits)} runs; labels: {self.labels}")
+            raise ValueError(f"label_or_optimizer: {label_or_optimizer!r} matches {len(hits)} runs; labels: {self.labels}")
         return hits[0]
 
     def snapshot(self, step: int, run: int | str = 0) -> dict:
         """Parameters of one run at a snapshot step: dict name -> tensor (no run axis)."""
         if step not in self.snapshots:
             raise ValueError(f"step: no snapshot at {step}; snapshots at {sorted(self.snapshots)}")
-        r = run if isinstance(run, int) else self.run_index(run)
+        if isinstance(run, str):
+            try:
+                r = self.run_index(run)
+            except ValueError as e:
+                raise ValueError(f"run: {e}") from None
+        else:
+            r = check_int(run, "run", -len(self.labels), len(self.labels) - 1)
         return {k: v[r] for k, v in self.snapshots[step].items()}
 
     def final_loss(self) -> np.ndarray:
@@ -134,7 +148,10 @@ def _as_runs(runs) -> list[tuple[optim.Optimizer, float]]:
     for r in runs:
         if not isinstance(r, (list, tuple)) or len(r) != 2:
             raise ValueError(f"runs: each run is an (optimizer, step size) pair, got {r!r}")
-        o = optim.make(r[0])
+        try:
+            o = optim.make(r[0])
+        except ValueError as e:
+            raise ValueError(f"runs: {e}") from None
         o = seen.setdefault((o.name, o.hyper), o)  # equal optimizers share one object (one batched slice)
         out.append((o, check_step(r[1], "step")))
     return out
@@ -187,6 +204,13 @@ class tf32_mode:
     def __exit__(self, *exc):
         torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = self._old
         return False
+
+
+def _steps_list(steps, name: str) -> list:
+    """An iterable of integer steps (a list of ints)."""
+    if isinstance(steps, (str, bytes)) or not hasattr(steps, "__iter__"):
+        raise ValueError(f"{name}: must be an iterable of integer steps, got {steps!r}")
+    return [check_int(int(s) if isinstance(s, np.integer) else s, name, 0) for s in steps]
 
 
 def _loop(problem, params, slices, lr, T, Mg, loss_buf, group_buf, cls_mask, cls_buf, acc_mask, acc_buf, snap_set, snaps,
@@ -273,8 +297,17 @@ def simulate(problem: Problem, runs: Iterable, steps: int, *, snapshot_at: Itera
     from theorycheck.sim.problems import BatchSampler
 
     runs = _as_runs(runs)
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
-        raise ValueError(f"steps: must be an integer >= 0, got {steps!r}")
+    steps = check_int(steps, "steps", 0)
+    snapshot_at = _steps_list(snapshot_at, "snapshot_at")
+    if class_loss_at is not None:
+        class_loss_at = _steps_list(class_loss_at, "class_loss_at")
+    if progress is not None:
+        check_bool(progress, "progress")
+    check_str(label, "label")
+    if stop is not None:
+        check_callable(stop, "stop")
+    stop_every = check_int(stop_every, "stop_every", 1)
+    check_memory((steps + 1) * len(runs) * (int(np.max(problem.groups)) + 2), "steps", "recorded losses")
     T, R, c = int(steps), len(runs), problem.c
     snap = sorted({int(s) for s in snapshot_at})
     if snap and (snap[0] < 0 or snap[-1] > T):
@@ -400,9 +433,10 @@ def objective_fn(problem, weights: str = "objective"):
     training loss ``sum_k pi_k l_k`` (``weights="loss"``)."""
     import torch as _t
 
+    if not isinstance(problem, Problem):
+        raise ValueError(f"problem: must be a simulator Problem, got {type(problem).__name__}")
+    check_choice(weights, "weights", ("objective", "loss"))
     w = getattr(problem, "omega", problem.pi) if weights == "objective" else problem.pi
-    if weights not in ("objective", "loss"):
-        raise ValueError(f"weights: must be 'objective' or 'loss', got {weights!r}")
     wt = _t.as_tensor(np.asarray(w), device=problem.device, dtype=problem.dtype)
 
     def f(params: dict):
@@ -423,10 +457,19 @@ def block_stats(problem, params: dict, hessian_diag: str = "x2") -> dict[str, np
     ``x^2``: ``sum_i s_i p_ik (1 - p_ik) sum_j x_ij``), for comparison only.
     """
     from theorycheck.models.smoothness import diag_block_traces
+    from theorycheck.sim.problems import LinearSoftmax
 
     variants = {"x2": "correct", "x": "released_script"}
-    if hessian_diag not in variants:
-        raise ValueError(f"hessian_diag: must be 'x2' (correct) or 'x' (the paper script's slip), got {hessian_diag!r}")
+    if not isinstance(problem, LinearSoftmax):
+        raise ValueError(f"problem: must be a LinearSoftmax problem, got {type(problem).__name__}")
+    check_choice(hessian_diag, "hessian_diag", tuple(variants))
+    if not isinstance(params, dict) or set(params) != set(problem.param_shapes):
+        raise ValueError(f"params: must be a dict with keys {sorted(problem.param_shapes)} (one run, no run axis)")
+    for k, v in params.items():
+        if not isinstance(v, torch.Tensor) or tuple(v.shape) != tuple(problem.param_shapes[k]):
+            raise ValueError(f"params: {k!r} must be a tensor of shape {problem.param_shapes[k]}")
+        if not torch.isfinite(v).all():
+            raise ValueError(f"params: {k!r} must be finite")
     p1 = {k: v[None].to(problem.device, problem.dtype) for k, v in params.items()}
     _, grads = problem.evaluate(p1, need_grad=True)
     gnorm = torch.linalg.vector_norm(grads["W"][0], dim=1)
@@ -438,10 +481,15 @@ def block_stats(problem, params: dict, hessian_diag: str = "x2") -> dict[str, np
 
 def describe_runs(traj: Trajectory) -> list[dict[str, Any]]:
     """JSON-able summary: label, final loss, min/max loss, per-group final losses."""
+    if not isinstance(traj, Trajectory):
+        raise ValueError(f"traj: must be a Trajectory (from simulate), got {type(traj).__name__}")
+    def num(x):
+        return float(x) if math.isfinite(x) else str(x)  # JSON has no inf/NaN: a diverged run says so in words
+
     out = []
     for r, lab in enumerate(traj.labels):
-        fl = traj.loss[-1, r]
-        out.append({"run": lab, "final_loss": float(fl) if math.isfinite(fl) else str(fl),
-                    "max_loss": float(np.nanmax(traj.loss[:, r])),
-                    "final_group_loss": traj.group_loss[-1, r].tolist()})
+        with np.errstate(all="ignore"):
+            mx = np.nanmax(traj.loss[:, r]) if np.isfinite(traj.loss[:, r]).any() else float("nan")
+        out.append({"run": lab, "final_loss": num(traj.loss[-1, r]), "max_loss": num(mx),
+                    "final_group_loss": [num(g) for g in traj.group_loss[-1, r].tolist()]})
     return out

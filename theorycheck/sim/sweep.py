@@ -42,7 +42,7 @@ import numpy as np
 
 from theorycheck.core.executor import get_executor
 from theorycheck.core.tolerances import SIM_UNSTABLE_REL
-from theorycheck.core.validation import check_choice, check_step
+from theorycheck.core.validation import check_choice, check_int, check_step
 from theorycheck.sim.problems import INITS, ProblemSpec
 
 #: The sparse grid of appendix A.4: 1e-6, 1e-5, ..., 1e1.
@@ -149,10 +149,10 @@ class SweepResult:
 def sweep(spec: ProblemSpec, optimizers: Iterable, steps_grid: Iterable[float], seeds: Iterable[int], steps: int,
           *, executor=None, keep_curves: bool = False, start: str = "zero") -> SweepResult:
     """Every optimizer x every step size of ``steps_grid``, for every seed (one task per seed)."""
-    grid = [check_step(s, "steps_grid") for s in steps_grid]
+    opts = _check_optimizers(_check_common(spec, optimizers, "optimizers"))
+    grid = [check_step(s, "steps_grid") for s in _iterable(steps_grid, "steps_grid")]
     if not grid:
         raise ValueError("steps_grid: need at least one step size")
-    opts = list(optimizers)
     runs = tuple((o, s) for o in opts for s in grid)
     return sweep_runs(spec, runs, seeds, steps, executor=executor, keep_curves=keep_curves, start=start)
 
@@ -160,13 +160,41 @@ def sweep(spec: ProblemSpec, optimizers: Iterable, steps_grid: Iterable[float], 
 def sweep_runs(spec: ProblemSpec, runs, seeds, steps: int, *, executor=None, keep_curves=False,
                start: str = "zero") -> SweepResult:
     """Like :func:`sweep` with an explicit list of ``(optimizer, step)`` runs."""
-    seeds = [int(s) for s in seeds]
+    runs = _check_common(spec, runs, "runs")
+    seeds = [check_int(s, "seeds", 0) for s in _iterable(seeds, "seeds")]
     if not seeds:
         raise ValueError("seeds: need at least one seed")
     tasks = [SweepTask(spec, tuple(runs), int(steps), s, keep_curves, start) for s in seeds]
     outs = get_executor(executor).map(run_task, tasks)
     return SweepResult(list(runs), seeds, np.stack([o["final"] for o in outs]), np.stack([o["max"] for o in outs]),
                        np.stack([o["initial"] for o in outs]), outs)
+
+
+def _iterable(x, name: str) -> list:
+    if isinstance(x, (str, bytes, dict)) or not hasattr(x, "__iter__"):
+        raise ValueError(f"{name}: must be a list, got {x!r}")
+    return list(x)
+
+
+def _check_common(spec, items, name: str) -> list:
+    """``spec`` a :class:`ProblemSpec` and ``items`` a non-empty list."""
+    if not isinstance(spec, ProblemSpec):
+        raise ValueError(f"spec: must be a ProblemSpec, got {type(spec).__name__}")
+    items = _iterable(items, name)
+    if not items:
+        raise ValueError(f"{name}: needs at least one entry")
+    return items
+
+
+def _check_optimizers(opts: list) -> list:
+    from theorycheck.sim.optimizers import make
+
+    for o in opts:
+        try:
+            make(o)
+        except ValueError as e:
+            raise ValueError(f"optimizers: {e}") from None
+    return opts
 
 
 def _key(o):
