@@ -74,3 +74,40 @@ def _sum_term(term, limits):
     for (iv, a, b) in limits:
         out *= sp.Sum(sp.Mul(*groups[iv]).subs(iv, k), (k, a, b)) if groups[iv] else (b - a + 1)
     return out
+
+
+def resolve_ranges(expr, ranges: dict):
+    """``doit()`` ``expr`` and drop the ``Piecewise`` conditions that only say an index lies in its
+    range, returning ``(expr, resolved)``.
+
+    ``ranges`` maps an index symbol ``k`` to its upper end ``n_k`` (the statement quantifies over
+    ``1 <= k <= n_k``). SymPy's ``Sum`` of a ``KroneckerDelta(k, m)`` over ``m = 1..n`` leaves
+    ``Piecewise((f(k), (1 <= k) & (k <= n)), (0, True))``; a branch whose every condition is
+    ``1 <= k`` or ``k <= n_k`` for an index of ``ranges`` is true by the quantifiers and is taken.
+    Anything else stays, so a caller can check ``expr.has(Piecewise)`` and refuse to conclude.
+    ``resolved`` lists each condition dropped (sorted, distinct), to be shown in the evidence.
+    """
+    sp = _sp()
+    resolved = []
+
+    def in_range(r):
+        if not isinstance(r, (sp.Le, sp.Ge)):
+            return False
+        lo, hi = r.lts, r.gts
+        return (lo in ranges and ranges[lo] == hi) or (hi in ranges and lo == 1)
+
+    def fix(pw):
+        for val, cond in pw.args:
+            if cond is sp.true:
+                return val
+            rels = cond.args if isinstance(cond, sp.And) else (cond,)
+            if all(in_range(r) for r in rels):
+                resolved.append(str(cond))
+                return val
+        return pw
+
+    prev = None
+    while prev != expr:
+        prev = expr
+        expr = expr.replace(lambda s_: isinstance(s_, sp.Piecewise), fix).doit()
+    return expr, sorted(set(resolved))

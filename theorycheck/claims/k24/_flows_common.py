@@ -5,6 +5,7 @@ from __future__ import annotations
 import mpmath
 
 from theorycheck.core import tolerances as tol
+from theorycheck.core.indexed import resolve_ranges
 from theorycheck.core.papers import cite
 
 SOURCE = cite("K24", "appendix I")
@@ -220,36 +221,6 @@ def delta_normalize(expr, pairs):
                     term = d * rest.subs(j, i)
         out.append(term)
     return sp.Add(*out)
-
-
-def resolve_ranges(expr, ranges: dict):
-    """``doit()`` and drop the ``Piecewise`` conditions that only say an index lies in its range
-    (``1 <= k <= ranges[k]``): true by the statement's quantifiers. Returns ``(expr, resolved)``."""
-    import sympy as sp
-
-    resolved = []
-
-    def in_range(r):
-        if not isinstance(r, (sp.Le, sp.Ge)):
-            return False
-        lo, hi = r.lts, r.gts
-        return (lo in ranges and ranges[lo] == hi) or (hi in ranges and lo == 1)
-
-    def fix(pw):
-        for val, cond in pw.args:
-            if cond is sp.true:
-                return val
-            rels = cond.args if isinstance(cond, sp.And) else (cond,)
-            if all(in_range(r) for r in rels):
-                resolved.append(str(cond))
-                return val
-        return pw
-
-    prev = None
-    while prev != expr:
-        prev = expr
-        expr = expr.replace(lambda s_: isinstance(s_, sp.Piecewise), fix).doit()
-    return expr, sorted(set(resolved))
 
 
 def general_gradient():

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from theorycheck.core.indexed import resolve_ranges
 from theorycheck.core.papers import cite
 from theorycheck.core.result import Result, Verdict
 
@@ -192,27 +193,9 @@ def general():
     S = sp.Sum(sp.exp(z(m)), (m, 1, c))
     loss = -z(y) + sp.log(S)
 
-    def in_range(r):
-        if not isinstance(r, (sp.Le, sp.Ge)):
-            return False
-        lo, hi = r.lts, r.gts
-        return (lo in ranges and ranges[lo] == hi) or (hi in ranges and lo == 1)
-
-    def fix(pw):
-        for val, cond in pw.args:
-            if cond is sp.true:
-                return val
-            rels = cond.args if isinstance(cond, sp.And) else (cond,)
-            if all(in_range(r) for r in rels):
-                resolved.append(str(cond))
-                return val
-        return pw
-
     def resolve(expr):
-        prev = None
-        while prev != expr:
-            prev = expr
-            expr = expr.replace(lambda s_: isinstance(s_, sp.Piecewise), fix).doit()
+        expr, conds = resolve_ranges(expr, ranges)
+        resolved.extend(conds)
         return expr
 
     G = resolve(sp.diff(loss, W[k, b]).doit())
