@@ -324,3 +324,24 @@ def test_dps_is_checked(fn, args):
     for dps in (0, 5, 1.5, float("nan"), 10**6):
         with pytest.raises(ValueError, match="dps"):
             fn(*args, dps=dps)
+
+
+def test_sign_flow_over_the_smallest_positive_time():
+    # before: ZeroDivisionError (the default max_step t_end / 64 underflowed to 0 at t_end = 5e-324)
+    from theorycheck.models.signflow import integrate_sign_flow
+
+    path = integrate_sign_flow(lambda w: 2 * (w - 1.0), lambda w: 2 * np.eye(w.size), np.zeros(3), 5e-324)
+    assert np.isfinite(path(np.array([0.0, 5e-324]))).all()
+
+
+def test_smoothness_problem_refuses_rows_whose_square_overflows():
+    # before: X = 1e300 was accepted and smoothness_along_path failed inside the Hessian-vector
+    # product with a ValueError naming "hv", which is not a parameter of the call
+    from theorycheck.models import smoothness as sm
+
+    X, y = np.full((4, 2), 1e300), np.array([0, 1, 0, 1])
+    with pytest.raises(ValueError, match=r"^X: .*overflows"):
+        sm.problem(X, y, 2, device="cpu")
+    with pytest.raises(ValueError, match=r"^X: "):
+        sm.smoothness_along_path([np.zeros((2, 3))], X, y, 2, device="cpu")
+    assert sm.problem(np.full((4, 2), 1e150), y, 2, device="cpu").n == 4  # large but representable: accepted

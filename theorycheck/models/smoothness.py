@@ -189,6 +189,10 @@ def problem(X, y, c: int | None = None, *, bias: bool = True, device: str = "aut
     X = _as_tensor(X, "X", dt, dev)
     if X.ndim != 2 or X.shape[0] < 1 or X.shape[1] < 1:
         raise ValueError(f"X: must be a non-empty 2-D array (n, d), got shape {tuple(X.shape)}")
+    big = float(X.abs().sum(dim=1).max().double())  # the Hessian blocks scale like ||x_i||_1^2
+    if not big * big < torch.finfo(dt).max:
+        raise ValueError(f"X: the rows are too large for {dtype}: max ||x_i||_1 = {big:.3g}, whose square (the scale of "
+                         f"the Hessian) overflows; need max ||x_i||_1 < {math.sqrt(torch.finfo(dt).max):.3g}")
     if y is None or isinstance(y, (str, bytes)):
         raise ValueError(f"y: must be 1-D with n = {X.shape[0]} integer labels, got {y!r}")
     ya = np.asarray(y.detach().cpu().numpy() if isinstance(y, torch.Tensor) else y)
