@@ -93,14 +93,12 @@ class Optimizer:
         else:
             self._check_state(state, params)
         ref = next(iter(params.values()))
-        if isinstance(lr, torch.Tensor) or np.ndim(lr) > 0:
-            vals = check_step(lr, "lr")
-            if np.shape(vals) != (R,):
-                raise ValueError(f"lr: must be one step size or {R} of them (one per run), got shape {np.shape(vals)}")
-            lr_t = torch.as_tensor(np.asarray(vals), device=ref.device, dtype=ref.dtype)
-        else:
-            lr_t = torch.full((R,), check_step(lr, "lr", scalar=True), device=ref.device, dtype=ref.dtype)
-        return self._apply(params, grads, state, lr_t, fast=fast)
+        vals = np.asarray(check_step(lr, "lr"), dtype=np.float64)
+        if vals.ndim and vals.shape != (R,):
+            raise ValueError(f"lr: must be one step size or {R} of them (one per run), got shape {vals.shape}")
+        lr_t = torch.as_tensor(np.broadcast_to(vals, (R,)).copy(), device=ref.device, dtype=ref.dtype)
+        with torch.no_grad():  # a step is not differentiated (as torch.optim's step)
+            return self._apply(params, grads, state, lr_t, fast=fast)
 
     def _apply(self, params: dict, grads: dict, state, lr: torch.Tensor, *, fast: bool = True):
         """:meth:`apply_` without the checks (the simulator's per-step call; ``lr`` a tensor of
@@ -122,10 +120,7 @@ class Optimizer:
         for key, r in ref.items():
             v = state[key]
             if isinstance(r, dict):
-                try:
-                    _check_like(v, params, "state")
-                except ValueError as e:
-                    raise ValueError(f"state: buffer {key!r}: {e}") from None
+                _check_like(v, params, f"state[{key!r}]")
             elif isinstance(r, (int, np.integer)) and (isinstance(v, bool) or not isinstance(v, (int, np.integer))
                                                         or v < 0):
                 raise ValueError(f"state: {key!r} must be a step count >= 0, got {v!r}")
