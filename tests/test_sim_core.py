@@ -378,15 +378,15 @@ def test_cpu_threads_setting(monkeypatch):
     assert torch.get_num_threads() == before  # restored
 
 
-@pytest.mark.xfail(strict=False, reason="issue 13 (open): the thread-count-independent global-norm reduction of NGD "
-                   "was lost when the numerics branch was merged with the simulator branch; NGD+m differs in the last digits")
 def test_results_do_not_depend_on_the_thread_count(monkeypatch):
     # issue 13: with THEORYCHECK_THREADS=2 torch split the global-norm reduction of NGD across
-    # threads and the losses moved (85% after 300 steps on m = 7); the reduction is now pinned
+    # threads and the losses moved (85% after 300 steps on m = 7); the reduction is now pinned.
+    # Every norm of the optimizers counts: ell_2 (NGD), ell_1 (rescaled sign), block ell_p (BNGD)
     rng = np.random.default_rng(0)
     X, y = rng.random((300, 4000)), np.arange(300) % 10
     p = P.LinearSoftmax(X, y, device="cpu")
-    runs = [("NGD", 1.0), ("NGD+m", 0.5), ("GD", 1.0), ("Adam+m", 1e-2), ("Sign", 1e-3)]
+    runs = [("NGD", 1.0), ("NGD+m", 0.5), ("GD", 1.0), ("Adam+m", 1e-2), ("Sign", 1e-3), ("RSign", 1e-6),
+            ("BNGD", 1.0), (("bngd", {"p": 3.0, "momentum": 0.9}), 0.5)]
     assert len(runs) * p.n_params >= 200_000  # large enough for the thread setting to apply
     out = {}
     for n in ("1", "2"):

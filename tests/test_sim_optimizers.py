@@ -338,3 +338,57 @@ def test_tf32_switch_on_cuda_float32():
     np.testing.assert_allclose(on.loss, off1.loss, rtol=1e-2)
     assert on.info["tf32"] is True and off1.info["tf32"] is False
     assert torch.backends.cuda.matmul.allow_tf32 is False  # restored
+
+
+def test_apply_checks_its_arguments_and_equals_the_simulator_step():
+    # issue 13: the public in-place step checks what it is given (the simulator calls the unchecked
+    # _apply every step, after checking once); state=None starts fresh, one lr is every run's
+    opt = O.adam()
+    seq = _grads(steps=4, R=2)
+    a = {k: torch.zeros((2, *s), dtype=torch.float64) for k, s in SHAPES.items()}
+    b = {k: v.clone() for k, v in a.items()}
+    st_a, st_b = None, opt.init(b)
+    for g in seq:
+        st_a = opt.apply_(a, {k: v.clone() for k, v in g.items()}, st_a, 0.1)
+        st_b = opt._apply(b, {k: v.clone() for k, v in g.items()}, st_b, torch.full((2,), 0.1, dtype=torch.float64))
+    for k, v in a.items():
+        assert torch.equal(v, b[k])
+    g = {k: v.clone() for k, v in seq[0].items()}
+    for kw, name in (({"params": {"W": a["W"]}}, "grads"), ({"grads": {"W": g["W"], "b": g["b"][:1]}}, "grads"),
+                     ({"state": {"m": {}}}, "state"), ({"state": {**st_a, "t": -1}}, "state"),
+                     ({"lr": float("nan")}, "lr"), ({"lr": torch.tensor([0.1, -1.0])}, "lr"),
+                     ({"lr": [0.1, 0.1, 0.1]}, "lr"), ({"fast": "yes"}, "fast"), ({"params": None}, "params")):
+        args = {"params": a, "grads": g, "state": st_a, "lr": 0.1, **kw}
+        with pytest.raises(ValueError, match=name):
+            opt.apply_(args["params"], args["grads"], args["state"], args["lr"], fast=args.get("fast", True))
+
+
+def test_norms_are_reduced_by_numpy_on_the_cpu_and_agree_with_torch():
+    # issue 13: ell_2, ell_1 and block ell_p norms on the CPU come from numpy (one thread, pairwise
+    # summation): the same up to round-off as torch's, but independent of the torch thread count
+    g = torch.Generator().manual_seed(1)
+    t = {"W": torch.randn(3, 50, 40, generator=g, dtype=torch.float64), "b": torch.randn(3, 50, generator=g,
+                                                                                          dtype=torch.float64)}
+    flat = torch.cat([v.reshape(3, -1) for v in t.values()], 1)
+    torch.testing.assert_close(O._global_norm(t, 2.0), torch.linalg.vector_norm(flat, 2, dim=1), rtol=FLOAT64_REL, atol=0)
+    torch.testing.assert_close(O._global_norm(t, 1.0), torch.linalg.vector_norm(flat, 1, dim=1), rtol=FLOAT64_REL, atol=0)
+    for p in (1.0, 2.0, 3.0, 1.5):
+        torch.testing.assert_close(O._block_norm(t["W"], p), torch.linalg.vector_norm(t["W"].reshape(3, -1), p, dim=1),
+                                   rtol=FLOAT64_REL, atol=0)
+
+
+def test_builders_name_the_bad_argument():
+    for call, name in ((lambda: O.rescaled_sign_descent(1.0), "momentum"), (lambda: O.block_normalized_gd(-0.1), "momentum"),
+                       (lambda: O.block_normalized_gd(p=float("inf")), "p"), (lambda: O.adam(name=3), "name"),
+                       (lambda: O.adam(eps=[1e-8, 1e-8]), "eps"), (lambda: O.make(("adam", {"beta3": 0.5})), "spec"),
+                       (lambda: O.make(("adam", {"beta1": 2.0})), "beta1"), (lambda: O.make(None), "spec"),
+                       (lambda: O.heavy_ball(3), "kind")):
+        with pytest.raises(ValueError, match=name):
+            call()
+    p = P.SimpleImbalanced([0.5, 0.5], device="cpu")
+    with pytest.raises(ValueError, match="stop"):
+        simulate(p, [("GD", 0.1)], 30, stop=lambda t, loss, group: float("nan"), stop_every=5)
+    with pytest.raises(ValueError, match="start_seed"):
+        simulate(p, [("GD", 0.1)], 3, start_seed=-1)
+    with pytest.raises(ValueError, match="accuracy_at"):
+        simulate(p, [("GD", 0.1)], 3, accuracy_at=[1.5])

@@ -57,6 +57,7 @@ from theorycheck.core.validation import (
     check_choice,
     check_finite,
     check_int,
+    check_memory,
     check_probability_vector,
 )
 from theorycheck.sim.metrics import mass_groups
@@ -99,16 +100,16 @@ def resolve_dtype(dtype: Any = "float64") -> torch.dtype:
 INITS = ("zero", "pytorch")
 
 
+#: Largest seed of a ``torch.Generator`` (``manual_seed`` takes an unsigned 64-bit integer).
+TORCH_SEED_MAX = 2**64 - 1
+
+
 def _check_runs(runs) -> int:
-    if isinstance(runs, bool) or not isinstance(runs, (int, np.integer)) or runs < 1:
-        raise ValueError(f"runs: must be an integer >= 1, got {runs!r}")
-    return int(runs)
+    return check_int(runs, "runs", 1)
 
 
-def _check_seed(seed) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed: must be an integer >= 0, got {seed!r}")
-    return int(seed)
+def _check_seed(seed, name: str = "seed") -> int:
+    return check_int(seed, name, 0, TORCH_SEED_MAX)
 
 
 def linear_default_init(out_features: int, in_features: int, bias: bool, seed: int, dtype=torch.float64) -> Params:
@@ -117,11 +118,12 @@ def linear_default_init(out_features: int, in_features: int, bias: bool, seed: i
     ``[-B, B]`` with ``B = sqrt(3) gain / sqrt(fan_in)``, ``gain = sqrt(2 / (1 + 5))`` for ``W``
     (``kaiming_uniform_(a=sqrt(5))``, i.e. ``B = 1/sqrt(fan_in)``) and ``B = 1/sqrt(fan_in)``
     for ``b``."""
-    for v, name in ((out_features, "out_features"), (in_features, "in_features")):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-            raise ValueError(f"{name}: must be an integer >= 1, got {v!r}")
+    out_features = check_int(out_features, "out_features", 1)
+    in_features = check_int(in_features, "in_features", 1)
+    bias = check_bool(bias, "bias")
     seed = _check_seed(seed)
     dtype = resolve_dtype(dtype)
+    check_memory(float(out_features) * (in_features + 1), "out_features", "parameters", itemsize=8)
     g = torch.Generator().manual_seed(seed)
     gain = math.sqrt(2.0 / (1 + 5))
     bound_w = math.sqrt(3.0) * (gain / math.sqrt(in_features))
@@ -153,6 +155,7 @@ class Problem:
         runs = _check_runs(runs)
         check_choice(init, "init", INITS)
         seed = _check_seed(seed)
+        check_memory(float(runs) * self.n_params, "runs", "parameters", itemsize=self._itemsize())
         if init == "pytorch":
             one = self._pytorch_init(seed)
             return {k: v.to(self.device).expand(runs, *v.shape).clone() for k, v in one.items()}
@@ -161,12 +164,17 @@ class Problem:
     def _pytorch_init(self, seed: int) -> Params:
         raise ValueError(f"init: 'pytorch' needs a problem with a linear layer; {self.name} supports only 'zero'")
 
+    def _itemsize(self) -> int:
+        return torch.empty((), dtype=self.dtype).element_size()
+
     def batch_grad(self, params: Params, idx: torch.Tensor) -> Params:
-        """Gradient of the objective estimated on the samples ``idx`` (see the module docstring)."""
-        raise ValueError(f"batch_size: mini-batches need a problem with samples (LinearSoftmax), not {self.name}")
+        """Gradient of the objective estimated on the samples ``idx`` (see the module docstring);
+        only problems with samples (:class:`LinearSoftmax`) have one."""
+        raise ValueError(f"idx: mini-batches need a problem with samples (LinearSoftmax), not {self.name}")
 
     def check_params(self, params: Params) -> int:
-        """Validate shapes; return the number of runs ``R``."""
+        """Validate the names, shapes (run index first, the same ``R`` for all), dtype and device
+        of ``params`` (metadata only: no pass over the data); return the number of runs ``R``."""
         if not isinstance(params, dict) or set(params) != set(self.param_shapes):
             raise ValueError(f"params: expected keys {sorted(self.param_shapes)}, got "
                              f"{sorted(params) if isinstance(params, dict) else type(params).__name__}")
@@ -176,6 +184,9 @@ class Problem:
             if not isinstance(t, torch.Tensor) or tuple(t.shape[1:]) != tuple(s) or t.dim() != len(s) + 1:
                 raise ValueError(f"params: {k!r} must have shape (R, {', '.join(map(str, s))}), got "
                                  f"{tuple(getattr(t, 'shape', ()))}")
+            if t.dtype != self.dtype or t.device.type != self.device.type or t.shape[0] < 1:
+                raise ValueError(f"params: {k!r} must be a {self.dtype} tensor on {self.device} with R >= 1 runs, "
+                                 f"got {t.dtype} on {t.device} with {t.shape[0]} runs")
             if R is None:
                 R = t.shape[0]
             elif t.shape[0] != R:
@@ -190,9 +201,11 @@ class Problem:
     def evaluate(self, params: Params, need_grad: bool = True, *, accuracy: bool = False):
         """``(class_losses (R, c), grads or None)``, and with ``accuracy`` a third item, the
         per-class accuracy ``(R, c)``; checks the shapes of ``params`` first (a mismatch is a
-        ``ValueError``), then calls :meth:`_evaluate`."""
+        ``ValueError``), then calls :meth:`_evaluate`. Non-finite parameters (a run that blew up)
+        give non-finite losses: the simulator records them as the run's divergence."""
         self.check_params(params)
-        if not accuracy:
+        need_grad = check_bool(need_grad, "need_grad")
+        if not check_bool(accuracy, "accuracy"):
             return self._evaluate(params, need_grad)
         return self._evaluate_acc(params, need_grad)
 
@@ -294,8 +307,8 @@ class WeightedQuadratic(Problem):
     def __init__(self, pi, q: int = 1, *, init: float = 1.0, groups: int | None = None, device="auto", dtype="float64"):
         self.pi = check_probability_vector(pi, "pi")
         self.c = int(self.pi.size)
-        if isinstance(q, bool) or not isinstance(q, (int, np.integer)) or q < 1:
-            raise ValueError(f"q: the per-class dimension must be an integer >= 1, got {q!r}")
+        q = check_int(q, "q", 1)  # the per-class dimension
+        check_memory(float(self.c) * q, "q", "parameters per run")
         _check_groups(groups)
         self.q, self.init = int(q), check_finite(init, "init", scalar=True)
         self.device, self.dtype = resolve_device(device), resolve_dtype(dtype)
@@ -306,6 +319,8 @@ class WeightedQuadratic(Problem):
         """``w = init`` (the problem's own start, figure 6); ``init="pytorch"`` is refused."""
         runs = _check_runs(runs)
         check_choice(init, "init", INITS)
+        _check_seed(seed)
+        check_memory(float(runs) * self.n_params, "runs", "parameters", itemsize=self._itemsize())
         if init == "pytorch":
             self._pytorch_init(seed)
         return {"w": torch.full((runs, self.c, self.q), self.init, device=self.device, dtype=self.dtype)}
@@ -339,8 +354,26 @@ class LinearSoftmax(Problem):
 
     def __init__(self, X, y, *, c: int | None = None, bias: bool = True, omega=None, class_group=None,
                  groups: int | None = None, device="auto", dtype="float64"):
-        X = X if isinstance(X, torch.Tensor) else np.asarray(X)
-        y = np.asarray(y)
+        if isinstance(X, torch.Tensor):
+            if X.is_complex() or X.dtype == torch.bool:
+                raise ValueError(f"X: must be a real array, got a {X.dtype} tensor")
+        else:
+            if X is None or isinstance(X, (str, bytes)):
+                raise ValueError(f"X: must be a 2-D real array (n, d), got {type(X).__name__}")
+            try:
+                X = np.asarray(X)
+            except (TypeError, ValueError):
+                raise ValueError("X: must be a 2-D real array (n, d)") from None
+            if X.dtype.kind not in "iuf":
+                raise ValueError(f"X: must be a 2-D real array (n, d), got dtype {X.dtype}")
+        if y is None or isinstance(y, (str, bytes)):
+            raise ValueError(f"y: must be a 1-D array of integer labels, got {type(y).__name__}")
+        try:
+            y = np.asarray(y.detach().cpu().numpy() if isinstance(y, torch.Tensor) else y)
+        except (TypeError, ValueError):
+            raise ValueError("y: must be a 1-D array of integer labels") from None
+        if y.dtype.kind not in "iuf":
+            raise ValueError(f"y: labels must be integers 0..c-1, got dtype {y.dtype}")
         if X.ndim != 2:
             raise ValueError(f"X: must be a 2-D array (n, d), got shape {tuple(X.shape)}")
         if y.ndim != 1 or y.shape[0] != X.shape[0]:
@@ -349,8 +382,6 @@ class LinearSoftmax(Problem):
             raise ValueError("y: labels must be integers 0..c-1")
         y = y.astype(np.int64)
         c = int(y.max()) + 1 if c is None else check_int(c, "c", 2)
-        from theorycheck.core.validation import check_memory
-
         check_memory(4 * c * (X.shape[1] + 2), "c", "values per run")
         bias = check_bool(bias, "bias")
         _check_groups(groups)
@@ -366,13 +397,15 @@ class LinearSoftmax(Problem):
         self.device, self.dtype = resolve_device(device), resolve_dtype(dtype)
         self.omega = _weights(omega, self.pi, c)
         if class_group is not None:
-            cg = np.asarray(class_group, dtype=np.int64)
-            if cg.shape != (c,):
-                raise ValueError(f"class_group: must have shape ({c},), got {cg.shape}")
-            self.groups = cg - cg.min()
+            cg = check_array(class_group, "class_group", shape=(c,))
+            if (cg != np.round(cg)).any():
+                raise ValueError(f"class_group: must be {c} integer group labels (one per class)")
+            # groups 0..G-1 in the order of the labels, none empty (labels 1..m give 0..m-1)
+            self.groups = np.unique(cg.astype(np.int64), return_inverse=True)[1].astype(np.int64).reshape(c)
         elif groups is not None:
             from theorycheck.models.datasets import frequency_splits
 
+            check_memory(float(c) * groups, "groups", "comparisons of the frequency split", itemsize=1)
             self.groups = frequency_splits(counts, groups)
         else:
             self.groups = mass_groups(self.pi, min(c, 10))
@@ -434,13 +467,20 @@ class LinearSoftmax(Problem):
 
     def batch_grad(self, params, idx):
         """Unbiased mini-batch gradient ``(n/|B|) sum_{i in B} s_i grad l_i`` on the rows ``idx``
-        (a 1-D integer tensor of sample indices)."""
-        self.check_params(params)
+        (a 1-D integer tensor of sample indices in ``[0, n-1]``; repeats count as often as they
+        appear). Checks its arguments, then calls :meth:`_batch_grad`."""
+        R = self.check_params(params)
         if not isinstance(idx, torch.Tensor) or idx.dim() != 1 or idx.numel() < 1 or idx.dtype not in (torch.int64, torch.int32):
             raise ValueError("idx: must be a non-empty 1-D integer tensor of sample indices")
-        idx = idx.to(self.device)
+        check_memory(float(idx.numel()) * (R * self.c + self.d), "idx", "values of the batch", itemsize=self._itemsize())
         if int(idx.min()) < 0 or int(idx.max()) >= self.n:
             raise ValueError(f"idx: sample indices must lie in [0, {self.n - 1}]")
+        return self._batch_grad(params, idx)
+
+    def _batch_grad(self, params, idx):
+        """:meth:`batch_grad` without the checks (the simulator's per-step call: its sampler
+        draws valid indices)."""
+        idx = idx.to(self.device)
         Xb = self.X.index_select(0, idx)
         logp = torch.log_softmax(self.logits(params, Xb), dim=2)
         sw = self._sw.index_select(0, idx) * (self.n / idx.numel())
@@ -463,11 +503,10 @@ class BatchSampler:
     scale. ``batch_size = n`` gives full batches."""
 
     def __init__(self, n: int, batch_size: int, seed: int = 0):
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-            raise ValueError(f"n: must be an integer >= 1, got {n!r}")
-        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or not 1 <= batch_size <= n:
-            raise ValueError(f"batch_size: must be an integer in [1, n={n}], got {batch_size!r}")
-        self.n, self.batch_size, self.seed = int(n), int(batch_size), _check_seed(seed)
+        n = check_int(n, "n", 1)
+        check_memory(n, "n", "sample indices (one permutation)")
+        batch_size = check_int(batch_size, "batch_size", 1, n)
+        self.n, self.batch_size, self.seed = n, batch_size, _check_seed(seed)
         self._g = torch.Generator().manual_seed(self.seed)
         self._perm, self._pos = None, self.n
 
@@ -487,12 +526,31 @@ def heavy_tailed_problem(m: int, d: int | None = None, *, inputs: str = "uniform
     ``split``: the frequency groups of the metrics: ``"data"`` (the ``m`` groups of the data,
     each holding ``2^m`` samples) or an integer ``G`` (the figures' split into ``G`` groups of
     about equal data share, :func:`theorycheck.models.datasets.frequency_splits`; ``G = m``
-    gives the data groups). The data are generated directly in ``dtype`` (one copy of ``X``)."""
-    from theorycheck.models.datasets import heavy_tailed_labels
+    gives the data groups). The data are generated directly in ``dtype`` (one copy of ``X``).
 
-    if not (split == "data" or (isinstance(split, (int, np.integer)) and not isinstance(split, bool) and split >= 1)):
+    ``m``: ``2 <= m <= 24`` (``c = 2^m - 1`` classes, ``n = m 2^m`` samples); ``d >= 1``
+    (default ``(m+1) 2^m``); ``inputs`` one of ``"uniform"``, ``"normal0"``, ``"normal1"``;
+    ``seed >= 0``. The data must fit in this machine's memory."""
+    from theorycheck.models.datasets import (
+        INPUT_DISTRIBUTIONS,
+        M_MAX,
+        heavy_tailed_labels,
+    )
+
+    m = check_int(m, "m", 2, M_MAX)  # c = 2^m - 1 >= 2 classes
+    if d is not None:
+        d = check_int(d, "d", 1)
+    check_choice(inputs, "inputs", INPUT_DISTRIBUTIONS)
+    seed = check_int(seed, "seed", 0)
+    bias = check_bool(bias, "bias")
+    if not ((isinstance(split, str) and split == "data")
+            or (isinstance(split, (int, np.integer)) and not isinstance(split, bool) and split >= 1)):
         raise ValueError(f"split: must be 'data' or an integer number of groups >= 1, got {split!r}")
     dt = resolve_dtype(dtype)
+    resolve_device(device)
+    n = m * 2**m
+    check_memory(float(n) * ((m + 1) * 2**m if d is None else d), "m" if d is None else "d",
+                 "values of the data set X", itemsize=4 if dt == torch.float32 else 8)
     data = heavy_tailed_labels(m, d, inputs=inputs, seed=seed, dtype=np.float32 if dt == torch.float32 else np.float64)
     kw = {"class_group": data["class_group"]} if split == "data" else {"groups": int(split)}
     p = LinearSoftmax(data.pop("X"), data["y"], c=int(data["class_sizes"].size), bias=bias, omega=omega,

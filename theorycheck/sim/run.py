@@ -191,9 +191,7 @@ class tf32_mode:
     ``enabled`` and restoring the previous values on exit."""
 
     def __init__(self, enabled: bool):
-        if not isinstance(enabled, bool):
-            raise ValueError(f"tf32: must be True or False, got {enabled!r}")
-        self.enabled = enabled
+        self.enabled = check_bool(enabled, "enabled")
 
     def __enter__(self):
         self._old = (torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32)
@@ -220,7 +218,10 @@ def _loop(problem, params, slices, lr, T, Mg, loss_buf, group_buf, cls_mask, cls
         for t in range(T + 1):
             need_grad = t < T
             if stop is not None and t > 0 and t % stop_every == 0 and t < T:
-                if stop(t - 1, loss_buf[:t].cpu().numpy(), group_buf[:t].cpu().numpy()):
+                verdict = stop(t - 1, loss_buf[:t].cpu().numpy(), group_buf[:t].cpu().numpy())
+                if not isinstance(verdict, (bool, np.bool_)):
+                    raise ValueError(f"stop: must return True or False, got {type(verdict).__name__} {verdict!r}")
+                if verdict:
                     need_grad = False
             full_grad = need_grad and sampler is None
             if acc_mask[t]:
@@ -239,7 +240,7 @@ def _loop(problem, params, slices, lr, T, Mg, loss_buf, group_buf, cls_mask, cls
             if not need_grad:
                 return params, t
             if sampler is not None:
-                grads = problem.batch_grad(params, sampler.next())
+                grads = problem._batch_grad(params, sampler.next())  # checked once, in simulate
             # the simulator owns ``params`` and ``grads`` (fresh every step): each slice's
             # optimizer steps in place (``fast``: its in-place rule, which reuses the gradient
             # buffers; else its pure update, added in place)
@@ -248,17 +249,15 @@ def _loop(problem, params, slices, lr, T, Mg, loss_buf, group_buf, cls_mask, cls
                     p_sl, g_sl = params, grads
                 else:
                     p_sl, g_sl = {k: v[sl] for k, v in params.items()}, {k: v[sl] for k, v in grads.items()}
-                slices[i] = (o, sl, o.apply_(p_sl, g_sl, st, lr[sl], fast=fast))
+                slices[i] = (o, sl, o._apply(p_sl, g_sl, st, lr[sl], fast=fast))
             if bar.wants_update():
                 bar.update(t + 1, float(loss_buf[t, 0]))
     return params, T
 
 
 def _steps_arg(x, T, name):
-    try:
-        out = np.unique(np.asarray(list(x), dtype=int)) if x is not None else np.array([], dtype=int)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name}: must be an iterable of integer steps in [0, {T}], got {x!r}") from None
+    """``None`` (no step) or an iterable of integer steps in ``[0, T]``: the sorted unique steps."""
+    out = np.unique(np.asarray(_steps_list(x, name), dtype=np.int64)) if x is not None else np.array([], dtype=int)
     if out.size and (out.min() < 0 or out.max() > T):
         raise ValueError(f"{name}: steps must lie in [0, {T}]")
     return out
@@ -294,8 +293,10 @@ def simulate(problem: Problem, runs: Iterable, steps: int, *, snapshot_at: Itera
     steps, ends the run early (the trajectory then stops at that step; per-class losses are
     kept at the final step).
     """
-    from theorycheck.sim.problems import BatchSampler
+    from theorycheck.sim.problems import INITS, BatchSampler
 
+    if not isinstance(problem, Problem):
+        raise ValueError(f"problem: must be a simulator Problem (theorycheck.sim.problems), got {type(problem).__name__}")
     runs = _as_runs(runs)
     steps = check_int(steps, "steps", 0)
     snapshot_at = _steps_list(snapshot_at, "snapshot_at")
@@ -307,6 +308,13 @@ def simulate(problem: Problem, runs: Iterable, steps: int, *, snapshot_at: Itera
     if stop is not None:
         check_callable(stop, "stop")
     stop_every = check_int(stop_every, "stop_every", 1)
+    check_choice(start, "start", INITS)
+    start_seed = check_int(start_seed, "start_seed", 0)
+    batch_seed = check_int(batch_seed, "batch_seed", 0)
+    if batch_size is not None:
+        batch_size = check_int(batch_size, "batch_size", 1)
+    if init is not None and not isinstance(init, dict):
+        raise ValueError(f"init: must be None or a params dict name -> tensor, got {type(init).__name__}")
     check_memory((steps + 1) * len(runs) * (int(np.max(problem.groups)) + 2), "steps", "recorded losses")
     T, R, c = int(steps), len(runs), problem.c
     snap = sorted({int(s) for s in snapshot_at})
@@ -321,29 +329,34 @@ def simulate(problem: Problem, runs: Iterable, steps: int, *, snapshot_at: Itera
     else:
         cls_steps = _steps_arg(class_loss_at, T, "class_loss_at")
     acc_steps = _steps_arg(accuracy_at, T, "accuracy_at")
-    if not isinstance(fast, bool):
-        raise ValueError(f"fast: must be True (in-place rules) or False (pure updates), got {fast!r}")
-    if tf32 is None:
-        tf32 = tf32_enabled()
-    if not isinstance(tf32, bool):
-        raise ValueError(f"tf32: must be True, False or None, got {tf32!r}")
+    check_memory(float(len(cls_steps)) * R * c, "class_loss_at", "recorded per-class losses")
+    check_memory(float(len(acc_steps)) * R * c, "accuracy_at", "recorded per-class accuracies")
+    check_memory(float(len(snap)) * R * problem.n_params, "snapshot_at", "snapshot parameters")
+    fast = check_bool(fast, "fast")  # True: in-place rules; False: pure updates
+    tf32 = tf32_enabled() if tf32 is None else check_bool(tf32, "tf32")
     sampler = None
     if batch_size is not None:
-        if not hasattr(problem, "n"):
-            problem.batch_grad(problem.init_params(1), torch.zeros(1, dtype=torch.int64))  # raises a clear error
+        if not hasattr(problem, "n") or not hasattr(problem, "_batch_grad"):
+            raise ValueError(f"batch_size: mini-batches need a problem with samples (LinearSoftmax), not {problem.name}")
         sampler = BatchSampler(problem.n, batch_size, batch_seed)
     dev, dt = problem.device, problem.dtype
 
     if init is None:
         params = problem.init_params(R, init=start, seed=start_seed)  # fresh tensors owned by this run
     else:
+        bad = [k for k, v in init.items() if not isinstance(v, torch.Tensor) or v.is_complex()]
+        if bad:
+            raise ValueError(f"init: {bad[0]!r} must be a real tensor (run index first)")
+        init = {k: v.detach().to(dev, dt) for k, v in init.items()}
         try:
             r0 = problem.check_params(init)
         except ValueError as e:
             raise ValueError(f"init: {e}") from None
         if r0 not in (1, R):
             raise ValueError(f"init: must hold 1 or {R} runs, got {r0}")
-        params = {k: v.to(dev, dt).expand(R, *v.shape[1:]).clone() for k, v in init.items()}
+        if not all(bool(torch.isfinite(v).all()) for v in init.values()):
+            raise ValueError("init: the starting parameters must be finite")
+        params = {k: v.expand(R, *v.shape[1:]).clone() for k, v in init.items()}
     problem.check_params(params)
 
     # group runs by optimizer object (contiguous slices of the run axis)

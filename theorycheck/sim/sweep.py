@@ -42,13 +42,17 @@ import numpy as np
 
 from theorycheck.core.executor import get_executor
 from theorycheck.core.tolerances import SIM_UNSTABLE_REL
-from theorycheck.core.validation import check_choice, check_int, check_step
+from theorycheck.core.validation import check_bool, check_choice, check_int, check_step
 from theorycheck.sim.problems import INITS, ProblemSpec
 
 #: The sparse grid of appendix A.4: 1e-6, 1e-5, ..., 1e1.
 PAPER_GRID = tuple(10.0 ** k for k in range(-6, 2))
 
 RULES = ("paper", "extended")
+
+#: Most extensions of the grid by a power of 10 (:func:`select_steps`): float64 spans 10^+-308,
+#: so more cannot bracket anything.
+MAX_EXTEND = 640
 
 _PROBLEMS: "OrderedDict[str, object]" = OrderedDict()
 
@@ -99,7 +103,10 @@ def clear_problem_cache() -> None:
 
 @dataclass(frozen=True)
 class SweepTask:
-    """One seed of a sweep (picklable). ``seed`` fixes the data and the start."""
+    """One seed of a sweep (picklable). ``seed`` fixes the data and the start. The fields are
+    checked on construction: ``spec`` a :class:`ProblemSpec`, ``runs`` a non-empty sequence of
+    ``(optimizer, step size > 0)`` pairs, ``steps >= 0``, ``seed >= 0``, ``keep_curves`` a bool,
+    ``start`` in :data:`~theorycheck.sim.problems.INITS`."""
 
     spec: ProblemSpec
     runs: tuple  # ((optimizer name or (family, kwargs)), step), ...
@@ -109,6 +116,17 @@ class SweepTask:
     start: str = "zero"
 
     def __post_init__(self):
+        if not isinstance(self.spec, ProblemSpec):
+            raise ValueError(f"spec: must be a ProblemSpec, got {type(self.spec).__name__}")
+        runs = _check_common(self.spec, self.runs, "runs")
+        for r in runs:
+            if not isinstance(r, (list, tuple)) or len(r) != 2:
+                raise ValueError(f"runs: each run is an (optimizer, step size) pair, got {r!r}")
+            _check_optimizers([r[0]], "runs")
+            check_step(r[1], "runs", scalar=True)
+        check_int(self.steps, "steps", 0)
+        check_int(self.seed, "seed", 0)
+        check_bool(self.keep_curves, "keep_curves")
         check_choice(self.start, "start", INITS)
 
 
@@ -118,6 +136,8 @@ def run_task(task: SweepTask) -> dict:
     not finite), the initial loss, and (if asked) the loss and group curves."""
     from theorycheck.sim.run import simulate
 
+    if not isinstance(task, SweepTask):
+        raise ValueError(f"task: must be a SweepTask, got {type(task).__name__}")
     problem = build_problem(task.spec.with_seed(task.seed))
     traj = simulate(problem, list(task.runs), task.steps, class_loss_at=[task.steps], progress=False,
                     start=task.start, start_seed=task.seed)
@@ -150,9 +170,10 @@ def sweep(spec: ProblemSpec, optimizers: Iterable, steps_grid: Iterable[float], 
           *, executor=None, keep_curves: bool = False, start: str = "zero") -> SweepResult:
     """Every optimizer x every step size of ``steps_grid``, for every seed (one task per seed)."""
     opts = _check_optimizers(_check_common(spec, optimizers, "optimizers"))
-    grid = [check_step(s, "steps_grid") for s in _iterable(steps_grid, "steps_grid")]
+    grid = [check_step(s, "steps_grid", scalar=True) for s in _iterable(steps_grid, "steps_grid")]
     if not grid:
         raise ValueError("steps_grid: need at least one step size")
+    _check_sweep_args(steps, keep_curves, start, executor)
     runs = tuple((o, s) for o in opts for s in grid)
     return sweep_runs(spec, runs, seeds, steps, executor=executor, keep_curves=keep_curves, start=start)
 
@@ -161,13 +182,32 @@ def sweep_runs(spec: ProblemSpec, runs, seeds, steps: int, *, executor=None, kee
                start: str = "zero") -> SweepResult:
     """Like :func:`sweep` with an explicit list of ``(optimizer, step)`` runs."""
     runs = _check_common(spec, runs, "runs")
-    seeds = [check_int(s, "seeds", 0) for s in _iterable(seeds, "seeds")]
-    if not seeds:
-        raise ValueError("seeds: need at least one seed")
+    seeds = _check_seeds(seeds)
+    steps = _check_sweep_args(steps, keep_curves, start, executor)
     tasks = [SweepTask(spec, tuple(runs), int(steps), s, keep_curves, start) for s in seeds]
     outs = get_executor(executor).map(run_task, tasks)
     return SweepResult(list(runs), seeds, np.stack([o["final"] for o in outs]), np.stack([o["max"] for o in outs]),
                        np.stack([o["initial"] for o in outs]), outs)
+
+
+def _check_seeds(seeds) -> list:
+    seeds = [check_int(s, "seeds", 0) for s in _iterable(seeds, "seeds")]
+    if not seeds:
+        raise ValueError("seeds: need at least one seed")
+    return seeds
+
+
+def _check_sweep_args(steps, keep_curves, start, executor) -> int:
+    """The arguments every sweep shares: ``steps >= 0``, ``keep_curves`` a bool, ``start`` in
+    :data:`~theorycheck.sim.problems.INITS`, ``executor`` ``None``, a back-end name or an object
+    with ``map`` (a name is resolved, and checked, by :func:`get_executor` when the tasks run)."""
+    steps = check_int(steps, "steps", 0)
+    check_bool(keep_curves, "keep_curves")
+    check_choice(start, "start", INITS)
+    if executor is not None and not isinstance(executor, str) and not callable(getattr(executor, "map", None)):
+        raise ValueError(f"executor: must be None, a back-end name or an object with map(fn, items), got "
+                         f"{type(executor).__name__}")
+    return steps
 
 
 def _iterable(x, name: str) -> list:
@@ -186,14 +226,14 @@ def _check_common(spec, items, name: str) -> list:
     return items
 
 
-def _check_optimizers(opts: list) -> list:
+def _check_optimizers(opts: list, name: str = "optimizers") -> list:
     from theorycheck.sim.optimizers import make
 
     for o in opts:
         try:
             make(o)
         except ValueError as e:
-            raise ValueError(f"optimizers: {e}") from None
+            raise ValueError(f"{name}: {e}") from None
     return opts
 
 
@@ -226,9 +266,20 @@ def select_steps(spec: ProblemSpec, optimizers: Iterable, seeds: Iterable[int], 
     step, "best_curves": the same for the best-score step}}``.
     """
     check_choice(rule, "rule", RULES)
-    check_choice(start, "start", INITS)
-    opts = list(optimizers)
-    seeds = list(seeds)
+    opts = _check_optimizers(_check_common(spec, optimizers, "optimizers"))
+    keys = [_key(o) for o in opts]
+    seeds = _check_seeds(seeds)
+    steps = _check_sweep_args(steps, False, start, executor)
+    refine, stable = check_bool(refine, "refine"), check_bool(stable, "stable")
+    extend = check_int(extend, "extend", 0, MAX_EXTEND)
+    if rule == "extended":
+        if isinstance(grid, dict):
+            missing = [k for k in keys if k not in grid]
+            if missing:
+                raise ValueError(f"grid: no step sizes for {missing} (a dict grid needs one list per optimizer)")
+        for g in (grid[k] for k in keys) if isinstance(grid, dict) else [grid]:
+            if not [check_step(x, "grid", scalar=True) for x in _iterable(g, "grid")]:
+                raise ValueError("grid: needs at least one step size (per optimizer)")
     table: dict = {_key(o): {} for o in opts}
     unstable: dict = {_key(o): {} for o in opts}
     curves: dict = {_key(o): {} for o in opts}
@@ -258,9 +309,9 @@ def select_steps(spec: ProblemSpec, optimizers: Iterable, seeds: Iterable[int], 
                 t = table[_key(o)]
                 best = min(t, key=lambda s: t[s])
                 lo, hi = min(t), max(t)
-                if best == lo and math.isfinite(t[best]):
+                if best == lo and math.isfinite(t[best]) and lo / 10 > 0:
                     pairs.append((o, lo / 10))
-                elif best == hi and math.isfinite(t[best]):
+                elif best == hi and math.isfinite(t[best]) and math.isfinite(hi * 10):
                     pairs.append((o, hi * 10))
             if not pairs:
                 break
