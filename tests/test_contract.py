@@ -128,8 +128,6 @@ METHODS = public_methods()
 #: to make a new function pass.
 KNOWN_GAPS: dict[str, tuple[str, ...]] = {
     'test_bad_values_are_rejected': (
-        'models.datasets.heavy_tailed_labels',
-        'models.quadratics.cauchy_row_l1_estimators',
         'sim.optimizers.adam',
         'sim.optimizers.adamw',
         'sim.optimizers.block_normalized_gd',
@@ -146,15 +144,6 @@ KNOWN_GAPS: dict[str, tuple[str, ...]] = {
         'sim.sweep.sweep_runs',
     ),
     'test_every_function_has_a_baseline': (
-        'models.datasets.frequency_splits',
-        'models.lower_bounds.exceeds',
-        'models.lower_bounds.scaling_exponents',
-        'models.lower_bounds.sgd_instance',
-        'models.lower_bounds.sgd_lower_bound',
-        'models.lower_bounds.sgd_value',
-        'models.lower_bounds.signsgd_lower_bound',
-        'models.lower_bounds.signsgd_values',
-        'models.lower_bounds.two_point_noise',
         'sim.problems.BatchSampler',
         'sim.problems.linear_default_init',
         'sim.run.tf32_mode',
@@ -168,8 +157,6 @@ KNOWN_GAPS: dict[str, tuple[str, ...]] = {
         'sim.problems.WeightedQuadratic.init_params',
     ),
     'test_random_calls': (
-        'models.datasets.heavy_tailed_labels',
-        'models.quadratics.cauchy_row_l1_estimators',
         'sim.optimizers.adam',
         'sim.optimizers.adamw',
         'sim.optimizers.block_normalized_gd',
@@ -184,8 +171,6 @@ KNOWN_GAPS: dict[str, tuple[str, ...]] = {
         'sim.sweep.select_steps',
     ),
     'test_random_calls_many': (
-        'models.datasets.heavy_tailed_labels',
-        'models.quadratics.cauchy_row_l1_estimators',
         'sim.optimizers.adam',
         'sim.optimizers.adamw',
         'sim.optimizers.block_normalized_gd',
@@ -310,6 +295,27 @@ CALLS: dict[str, dict] = {
     "theorycheck.models.smoothness.cauchy_l11": {"dim": 12, "probes": 5},
     "theorycheck.models.smoothness.inf1_sign_iterations": {"dim": 12},
 }
+
+# --- models area (issue 13, helper m13): baselines of models.datasets and models.lower_bounds -----
+_T26_GROUPS = [(1, 0.5, 1.0, 0.5), (4, 0.05, 2.0, 0.0)]  # (count, curvature L_i, x_i(0), noise std)
+CALLS.update({
+    "theorycheck.models.datasets.frequency_splits": {"counts": np.array([8.0, 4.0, 4.0, 2.0, 1.0, 1.0]),
+                                                     "n_splits": 3},
+    "theorycheck.models.lower_bounds.two_point_noise": {"s": 0.5, "q": 0.2},
+    "theorycheck.models.lower_bounds.sgd_instance": {"d": 5, "lam": 0.05},
+    "theorycheck.models.lower_bounds.sgd_value": {"groups": _T26_GROUPS, "eta": 0.1, "T": 10},
+    "theorycheck.models.lower_bounds.sgd_lower_bound": {"T": 10, "d": 5, "s": 0.5, "etas": [0.1, 0.5, 2.0],
+                                                        "lams_rel": [1.0, 0.25]},
+    "theorycheck.models.lower_bounds.signsgd_values": {"qs": [0.5, 0.1], "s": 0.5, "N": 12, "etas": [0.1, 0.01],
+                                                       "Bs": [1, 2], "paths": 4},
+    "theorycheck.models.lower_bounds.signsgd_lower_bound": {"N": 16, "s": 0.5, "etas": [0.1, 0.01],
+                                                            "qs": [0.5, 0.1], "paths": 4},
+    "theorycheck.models.lower_bounds.scaling_exponents": {"e_s": 0.5},
+    "theorycheck.models.lower_bounds.exceeds": {"term": {"T": -0.25, "d": 0.5}, "ub_terms": [{"T": -0.5, "d": 0.5},
+                                                                                            {"T": -0.25, "d": 0.25}],
+                                                "horizon": "T", "params": ("T", "d"), "at_least_one": ("d",)},
+})
+COUNTS |= {"N"}  # the sample budget of models.lower_bounds.signsgd_values / signsgd_lower_bound
 
 
 def _small_ints(v):
