@@ -104,10 +104,12 @@ def _two_point(s: float, q: float, s_name: str = "s", q_name: str = "q") -> tupl
     ratio = (1 - q) / q
     # a subnormal q overflows (1-q)/q; sqrt(1-q)/sqrt(q) stays finite there
     a = s * math.sqrt(ratio) if math.isfinite(ratio) else s * (math.sqrt(1 - q) / math.sqrt(q))
-    if not math.isfinite(a):
-        raise ValueError(f"{s_name}, {q_name}: the large draw a = s sqrt((1-q)/q) of the noise overflows float64 "
-                         f"(s = {s!r}, q = {q!r}); valid range s sqrt((1-q)/q) <= {np.finfo(float).max!r}")
-    return a, s * math.sqrt(q / (1 - q))
+    b = s * math.sqrt(q / (1 - q))
+    if not (math.isfinite(a) and math.isfinite(b)):
+        raise ValueError(f"{s_name}, {q_name}: a draw of the noise, a = s sqrt((1-q)/q) or b = s sqrt(q/(1-q)), "
+                         f"overflows float64 (s = {s!r}, q = {q!r}); valid range s max(sqrt((1-q)/q), sqrt(q/(1-q))) "
+                         f"<= {np.finfo(float).max!r}")
+    return a, b
 
 
 def two_point_noise(s: float, q: float) -> tuple[float, float]:
@@ -115,9 +117,9 @@ def two_point_noise(s: float, q: float) -> tuple[float, float]:
     ``s^2``: ``a = s sqrt((1-q)/q)``, ``b = s sqrt(q/(1-q))`` (``q a = (1-q) b`` and
     ``q a^2 + (1-q) b^2 = s^2``).
 
-    Valid range: ``0 < q < 1``, ``0 <= s < inf`` and ``a`` within float64 (``s sqrt((1-q)/q) <= 1.8e308``;
-    a subnormal ``q`` is computed as ``sqrt(1-q)/sqrt(q)``, where ``(1-q)/q`` would overflow); else
-    ``ValueError`` naming the parameter."""
+    Valid range: ``0 < q < 1``, ``0 <= s < inf`` and ``a``, ``b`` within float64
+    (``s max(sqrt((1-q)/q), sqrt(q/(1-q))) <= 1.8e308``; for a subnormal ``q``, where ``(1-q)/q``
+    overflows, ``a`` is computed as ``s sqrt(1-q)/sqrt(q)``); else ``ValueError`` naming the parameter."""
     q = float(check_real(q, "q", 0.0, 1.0, lo_open=True, hi_open=True, scalar=True))
     s = _nonneg_scalar(s, "s")
     return _two_point(s, q)
