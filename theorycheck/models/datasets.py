@@ -73,7 +73,8 @@ def heavy_tailed_labels(m: int, d: int | None = None, *, inputs: str = "uniform"
     whatever the dtype) and the peak memory is one ``dtype`` copy of ``X`` plus one chunk.
 
     Valid range: ``1 <= m <= M_MAX``, ``d`` an integer ``>= 1`` (``X`` must fit in memory),
-    ``inputs`` one of :data:`INPUT_DISTRIBUTIONS`, ``seed`` an integer ``>= 0``; else ``ValueError`` naming the parameter.
+    ``inputs`` one of :data:`INPUT_DISTRIBUTIONS`, ``seed`` an integer ``>= 0``; else ``ValueError``
+    naming the parameter.
     """
     sizes, groups = heavy_tailed_class_sizes(m)
     d = (m + 1) * 2**m if d is None else check_int(d, "d", 1)
