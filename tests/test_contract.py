@@ -121,46 +121,6 @@ HOT_PATH = {"theorycheck.sim.problems.LinearSoftmax.logits", "theorycheck.sim.pr
 METHODS = public_methods()
 
 
-#: Known gaps, found when the contract test met the code merged from the simulator work (new
-#: optimizers, samplers, protocol options) and the new lower-bound models: these calls do not yet
-#: meet the contract. Each is an xfail (strict for the deterministic tests, so fixing one turns its test red until
-#: the entry is removed here). Tracked in the closing note of the session that merged them; do not add to it
-#: to make a new function pass.
-KNOWN_GAPS: dict[str, tuple[str, ...]] = {
-    'test_bad_values_are_rejected': (
-        'models.datasets.heavy_tailed_labels',
-        'models.quadratics.cauchy_row_l1_estimators',
-    ),
-    'test_every_function_has_a_baseline': (
-        'models.datasets.frequency_splits',
-        'models.lower_bounds.exceeds',
-        'models.lower_bounds.scaling_exponents',
-        'models.lower_bounds.sgd_instance',
-        'models.lower_bounds.sgd_lower_bound',
-        'models.lower_bounds.sgd_value',
-        'models.lower_bounds.signsgd_lower_bound',
-        'models.lower_bounds.signsgd_values',
-        'models.lower_bounds.two_point_noise',
-    ),
-    'test_random_calls': (
-        'models.datasets.heavy_tailed_labels',
-        'models.quadratics.cauchy_row_l1_estimators',
-    ),
-    'test_random_calls_many': (
-        'models.datasets.heavy_tailed_labels',
-        'models.quadratics.cauchy_row_l1_estimators',
-    ),
-}
-
-
-def _with_gaps(test: str, ids: list[str], values: list) -> list:
-    gap = set(KNOWN_GAPS.get(test, ()))
-    strict = not test.startswith("test_random_calls")  # random calls may miss the bad value in one run
-    return [pytest.param(v, id=i, marks=pytest.mark.xfail(strict=strict, reason="known contract gap (KNOWN_GAPS)"))
-            if i in gap else pytest.param(v, id=i) for v, i in zip(values, ids)]
-
-
-
 # ------------------------------------------------------------------------------------ the domains
 @functools.lru_cache(maxsize=None)
 def examples() -> dict:
@@ -271,6 +231,27 @@ CALLS: dict[str, dict] = {
     "theorycheck.sim.run.tf32_mode": {"enabled": False},
     "theorycheck.sim.problems.heavy_tailed_problem": {"split": 3},  # an int split: the str default "data" takes ints
 }
+
+# --- models area (issue 13, helper m13): baselines of models.datasets and models.lower_bounds -----
+_T26_GROUPS = [(1, 0.5, 1.0, 0.5), (4, 0.05, 2.0, 0.0)]  # (count, curvature L_i, x_i(0), noise std)
+CALLS.update({
+    "theorycheck.models.datasets.frequency_splits": {"counts": np.array([8.0, 4.0, 4.0, 2.0, 1.0, 1.0]),
+                                                     "n_splits": 3},
+    "theorycheck.models.lower_bounds.two_point_noise": {"s": 0.5, "q": 0.2},
+    "theorycheck.models.lower_bounds.sgd_instance": {"d": 5, "lam": 0.05},
+    "theorycheck.models.lower_bounds.sgd_value": {"groups": _T26_GROUPS, "eta": 0.1, "T": 10},
+    "theorycheck.models.lower_bounds.sgd_lower_bound": {"T": 10, "d": 5, "s": 0.5, "etas": [0.1, 0.5, 2.0],
+                                                        "lams_rel": [1.0, 0.25]},
+    "theorycheck.models.lower_bounds.signsgd_values": {"qs": [0.5, 0.1], "s": 0.5, "N": 12, "etas": [0.1, 0.01],
+                                                       "Bs": [1, 2], "paths": 4},
+    "theorycheck.models.lower_bounds.signsgd_lower_bound": {"N": 16, "s": 0.5, "etas": [0.1, 0.01],
+                                                            "qs": [0.5, 0.1], "paths": 4},
+    "theorycheck.models.lower_bounds.scaling_exponents": {"e_s": 0.5},
+    "theorycheck.models.lower_bounds.exceeds": {"term": {"T": -0.25, "d": 0.5}, "ub_terms": [{"T": -0.5, "d": 0.5},
+                                                                                            {"T": -0.25, "d": 0.25}],
+                                                "horizon": "T", "params": ("T", "d"), "at_least_one": ("d",)},
+})
+COUNTS |= {"N"}  # the sample budget of models.lower_bounds.signsgd_values / signsgd_lower_bound
 
 
 def _small_ints(v):
@@ -654,13 +635,13 @@ def test_discovery_finds_the_public_api():
     assert len(FUNCTIONS) >= 150
 
 
-@pytest.mark.parametrize("qualname", _with_gaps('test_every_function_has_a_baseline', IDS, [q for q, _ in FUNCTIONS]))
+@pytest.mark.parametrize("qualname", [q for q, _ in FUNCTIONS], ids=IDS)
 def test_every_function_has_a_baseline(qualname):
     kw, _, why = baseline(qualname)
     assert kw is not None, f"{qualname}: no valid example call ({why})"
 
 
-@pytest.mark.parametrize("qualname", _with_gaps('test_bad_values_are_rejected', IDS, [q for q, _ in FUNCTIONS]))
+@pytest.mark.parametrize("qualname", [q for q, _ in FUNCTIONS], ids=IDS)
 def test_bad_values_are_rejected(qualname):
     kw, params, _ = baseline(qualname)
     if kw is None:
@@ -731,7 +712,7 @@ def _random_calls(qualname, base):
     run()
 
 
-@pytest.mark.parametrize("qualname", _with_gaps('test_methods_reject_bad_values', [q.removeprefix("theorycheck.") for q, _, _ in METHODS], [q for q, _, _ in METHODS]))
+@pytest.mark.parametrize("qualname", [q for q, _, _ in METHODS], ids=[q.removeprefix("theorycheck.") for q, _, _ in METHODS])
 def test_methods_reject_bad_values(qualname):
     fn, kw, params = method_baseline(qualname)
     assert fn is not None, f"{qualname}: no instance or no valid example call (add EXAMPLES for its parameters)"
@@ -753,12 +734,12 @@ def test_methods_reject_bad_values(qualname):
             pytest.fail(f"{where}: the bad value was accepted (returned {type(out).__name__})")
 
 
-@pytest.mark.parametrize("qualname", _with_gaps('test_random_calls', IDS, [q for q, _ in FUNCTIONS]))
+@pytest.mark.parametrize("qualname", [q for q, _ in FUNCTIONS], ids=IDS)
 def test_random_calls(qualname):
     _random_calls(qualname, 25)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("qualname", _with_gaps('test_random_calls_many', IDS, [q for q, _ in FUNCTIONS]))
+@pytest.mark.parametrize("qualname", [q for q, _ in FUNCTIONS], ids=IDS)
 def test_random_calls_many(qualname):
     _random_calls(qualname, 400)

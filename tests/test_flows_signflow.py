@@ -112,3 +112,14 @@ def test_bad_input():
         signflow.sign_descent(g, np.zeros(2), 0.0, 10)
     with pytest.raises(ValueError, match="^pi:"):
         signflow.sign_flow_simple_setting([1.0], np.array([0.7, 0.7]))
+
+
+def test_extreme_horizons_and_the_event_guard_give_finite_answers_or_named_errors():
+    """Regressions (issue 13): a subnormal t_end made the default max_step t_end / 64 underflow to 0
+    (ZeroDivisionError); the Zeno guard raised RuntimeError instead of a ValueError naming max_events."""
+    g, H = _quad(np.diag([1.0, 2.0]), [1.0, 2.0])
+    for t_end in (5e-324, 1e-310, 1e-300):
+        path = signflow.integrate_sign_flow(g, H, np.zeros(2), t_end)
+        assert np.all(np.isfinite(path(np.array([0.0, t_end]))))
+    with pytest.raises(ValueError, match="max_events"):
+        signflow.integrate_sign_flow(g, H, np.zeros(2), 5.0, max_events=0)

@@ -293,3 +293,18 @@ def test_closed_form_million_classes_at_init():
     assert abs(val - 2 * (1 - 1 / c) * M) <= tol.FLOAT64_REL * val
     lam, _ = sm.lanczos(sm.hvp_fn(pb, pb.zeros()), pb.P, iters=10)
     assert abs(lam - sm.init_constants(pb)["lambda_max"]) <= 1e-8 * lam
+
+
+def test_smoothness_along_path_at_large_inputs_is_finite_or_names_X():
+    """Regressions (issue 13): Lanczos' ||w||_2 overflowed for HVP entries beyond ~1e154 (NaN Ritz
+    vector); HVPs beyond float64 raised a ValueError naming the internal ``hv``. At W = 0 without
+    bias the Hessian of s X is s^2 times that of X."""
+    rng = np.random.default_rng(0)
+    X, y = rng.random((6, 3)), np.array([0, 1, 2, 0, 1, 0])
+    W0 = [np.zeros((3, 3))]
+    base = sm.smoothness_along_path(W0, X, y, 3, bias=False, device="cpu")["lambda_max"][0]
+    for s in (1e100, 1e150):
+        big = sm.smoothness_along_path(W0, X * s, y, 3, bias=False, device="cpu")["lambda_max"][0]
+        assert abs(big / s**2 - base) <= tol.FLOAT64_REL * base
+    with pytest.raises(ValueError, match="^X:"):
+        sm.smoothness_along_path(W0, X * 1e300, y, 3, bias=False, device="cpu")

@@ -14,7 +14,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from theorycheck.core.validation import check_classes, check_int, check_memory, check_positive
+from theorycheck.core.validation import (
+    check_array,
+    check_choice,
+    check_classes,
+    check_int,
+    check_memory,
+    check_positive,
+)
 
 INPUT_DISTRIBUTIONS = ("uniform", "normal0", "normal1")
 
@@ -64,20 +71,24 @@ def heavy_tailed_labels(m: int, d: int | None = None, *, inputs: str = "uniform"
     :data:`DATA_CHUNK_ROWS` rows drawn in float64 from one ``numpy.random.default_rng(seed)``
     stream, so the values are those of the float64 data rounded to ``dtype`` (the same data
     whatever the dtype) and the peak memory is one ``dtype`` copy of ``X`` plus one chunk.
+
+    Valid range: ``1 <= m <= M_MAX``, ``d`` an integer ``>= 1`` (``X`` must fit in memory),
+    ``inputs`` one of :data:`INPUT_DISTRIBUTIONS`, ``seed`` an integer ``>= 0``; else ``ValueError``
+    naming the parameter.
     """
     sizes, groups = heavy_tailed_class_sizes(m)
-    if d is None:
-        d = (m + 1) * 2**m
-    if isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d < 1:
-        raise ValueError(f"d: the input dimension must be an integer >= 1, got {d!r}")
-    if inputs not in INPUT_DISTRIBUTIONS:
-        raise ValueError(f"inputs: must be one of {INPUT_DISTRIBUTIONS}, got {inputs!r}")
+    d = (m + 1) * 2**m if d is None else check_int(d, "d", 1)
+    check_choice(inputs, "inputs", INPUT_DISTRIBUTIONS)
+    seed = check_int(seed, "seed", 0)
+    if dtype is None:
+        raise ValueError("dtype: must be float32 or float64, got None")
     try:
         dt = np.dtype(dtype)
-    except TypeError:
+    except (TypeError, ValueError):
         raise ValueError(f"dtype: must be float32 or float64, got {dtype!r}") from None
     if dt not in (np.float32, np.float64):
         raise ValueError(f"dtype: must be float32 or float64, got {dtype!r}")
+    check_memory(float(sizes.sum()) * d, "d", f"{dt.name} inputs (n x d)", itemsize=dt.itemsize)
     rng = np.random.default_rng(seed)
     y = np.repeat(np.arange(sizes.size), sizes)
     n = y.size
@@ -104,16 +115,26 @@ def frequency_splits(counts, n_splits: int) -> np.ndarray:
 
     Returns the group index ``0..G'-1`` of every class (labels in the input order); groups
     left empty (fewer classes than cuts) are dropped, so ``G' <= G``.
+
+    Valid range: ``counts`` a non-empty 1-D array of positive integers (integer-valued floats
+    accepted), ``n_splits`` an integer ``>= 1``, and ``n_splits * sum(counts) < 2^62`` (the
+    integer comparison stays exact in int64); else ``ValueError`` naming the parameter.
     """
-    counts = np.asarray(counts)
-    if counts.ndim != 1 or counts.size < 1 or not np.issubdtype(counts.dtype, np.number):
-        raise ValueError(f"counts: must be a 1-D array of class counts, got shape {counts.shape}")
-    if not np.isfinite(counts).all() or (counts <= 0).any() or (counts != np.round(counts)).any():
+    if isinstance(counts, (str, bytes)) or counts is None:
+        raise ValueError(f"counts: must be a 1-D array of positive integer class counts, got {counts!r}")
+    raw = np.asarray(counts)
+    if raw.dtype.kind not in "biuf" or raw.dtype.kind == "b":
+        raise ValueError(f"counts: must be a 1-D array of positive integer class counts, got dtype {raw.dtype}")
+    counts = check_array(raw, "counts", ndim=1, min_size=1)
+    if (counts <= 0).any() or (counts != np.round(counts)).any():
         raise ValueError("counts: class counts must be positive integers")
-    if isinstance(n_splits, bool) or not isinstance(n_splits, (int, np.integer)) or n_splits < 1:
-        raise ValueError(f"n_splits: must be an integer >= 1, got {n_splits!r}")
-    counts = counts.astype(np.int64)
-    G = int(n_splits)
+    G = check_int(n_splits, "n_splits", 1)
+    # the comparison G * count_before >= j * n is done in int64: it must not overflow
+    if float(counts.sum()) * G >= 2.0**62:
+        raise ValueError(f"counts: the total count times n_splits must stay below 2^62 (exact int64 arithmetic), "
+                         f"got total {float(counts.sum())!r} and n_splits = {G}")
+    check_memory(counts.size * float(G - 1), "n_splits", "comparisons (classes x cuts)")
+    counts = raw.astype(np.int64)
     order = np.argsort(-counts, kind="stable")
     before = np.concatenate([[0], np.cumsum(counts[order])[:-1]])
     n = int(counts.sum())

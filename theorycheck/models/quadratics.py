@@ -382,15 +382,17 @@ def cauchy_row_l1_estimators(hvp: HVP, d: int, probes: int, rng=None) -> dict[st
 
     Quartiles and medians are numpy's linear interpolation between order statistics.
     Returns ``{"half_iqr": (d,), "median_abs": (d,)}``.
+
+    Valid range: ``hvp`` a callable returning finite products of the shape of its input,
+    ``d >= 1`` and ``probes >= 1`` integers (a ``d x probes`` array must fit in memory), ``rng`` as
+    for :func:`theorycheck.core.validation.check_seed`; else ``ValueError`` naming the parameter.
     """
-    if not callable(hvp):
-        raise ValueError(f"hvp: must be a callable v -> H v, got {type(hvp).__name__}")
-    if isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d < 1:
-        raise ValueError(f"d: the dimension must be an integer >= 1, got {d!r}")
-    if isinstance(probes, bool) or not isinstance(probes, (int, np.integer)) or probes < 1:
-        raise ValueError(f"probes: must be an integer >= 1, got {probes!r}")
-    rng = np.random.default_rng(rng)
-    V = rng.standard_cauchy((d, int(probes)))
+    check_callable(hvp, "hvp")
+    d = check_int(d, "d", 1)
+    probes = check_int(probes, "probes", 1)
+    check_memory(3 * d * probes, "probes", "float64 values (d x probes)")
+    rng = np.random.default_rng(check_seed(rng, "rng"))
+    V = rng.standard_cauchy((d, probes))
     HV = _apply(hvp, V)
     q1, q3 = np.percentile(HV, [25, 75], axis=1)
     return {"half_iqr": (q3 - q1) / 2, "median_abs": np.median(np.abs(HV), axis=1)}

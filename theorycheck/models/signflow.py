@@ -186,7 +186,14 @@ def integrate_sign_flow(grad: Callable, hess: Callable, w0, t_end: float, *, zer
     ``grad(w)`` returns the gradient (1-D), ``hess(w)`` the Hessian (dense or scipy sparse;
     called only at events and on sliding segments). ``zero_tol`` is the absolute gradient
     level treated as 0 at an event. Linear pieces are exact; sliding pieces are integrated
-    with ``rtol``/``atol``. Raises ``ValueError`` naming ``max_events`` after that many events (Zeno guard).
+    with ``rtol``/``atol``. Raises ``ValueError`` naming ``max_events`` after ``max_events`` events
+    (Zeno guard). ``max_step`` (of the integrator on free pieces) defaults to ``t_end / 64``, or to
+    ``t_end`` where that underflows to 0.
+
+    Valid range: ``grad``, ``hess`` callables returning finite values of the right shape; ``w0`` a
+    non-empty finite array; ``0 <= t_end < inf``; ``zero_tol >= 0``; ``rtol`` in ``(0, 1)``,
+    ``atol > 0``; ``max_step > 0`` with ``t_end / max_step <= MAX_STEPS``; ``max_events >= 0`` an
+    integer; else ``ValueError`` naming the parameter.
     """
     check_callable(grad, "grad")
     check_callable(hess, "hess")
@@ -194,8 +201,8 @@ def integrate_sign_flow(grad: Callable, hess: Callable, w0, t_end: float, *, zer
     t_end = check_time(t_end, "t_end", scalar=True)
     zero_tol = check_nonnegative(zero_tol, "zero_tol", scalar=True)
     rtol, atol = check_tolerances(rtol, atol)
-    if max_step is None:  # t_end / 64, or t_end itself where that underflows (t_end = 5e-324)
-        max_step = (t_end / 64.0 if t_end / 64.0 > 0 else t_end) if t_end > 0 else 1.0
+    if max_step is None:  # t_end / 64, or t_end itself where t_end / 64 underflows to 0 (subnormal t_end)
+        max_step = t_end / 64.0 if t_end / 64.0 > 0 else (t_end if t_end > 0 else 1.0)
     else:
         max_step = check_step(max_step, "max_step", scalar=True)
     max_events = check_int(max_events, "max_events", 0)
@@ -212,7 +219,8 @@ def integrate_sign_flow(grad: Callable, hess: Callable, w0, t_end: float, *, zer
     pending: list[int] = []  # coordinates whose gradient reached 0 at the current time
     while t < t_end:
         if len(events) > max_events:
-            raise ValueError(f"max_events: more than {max_events} events before t = {t_end} (Zeno behaviour?)")
+            raise ValueError(f"max_events: more than {max_events} events before t = {t_end} (Zeno behaviour?); "
+                             f"allow more events or integrate to a smaller t_end")
         g = np.asarray(grad(w), float)
         v, S, released = _mode(g, hess, w, zero_tol)
         for i in sorted(set(pending) | set(released)):
@@ -269,7 +277,7 @@ def integrate_sign_flow(grad: Callable, hess: Callable, w0, t_end: float, *, zer
             new_zero = [int(i) for i in free if abs(g1[i]) <= zero_tol]
             pending = new_zero
             if t1 <= t and not new_zero:  # pragma: no cover - no progress
-                raise ValueError(f"grad: the sign flow made no progress at t = {t} (the field does not leave its sliding set)")
+                raise RuntimeError(f"sign flow made no progress at t = {t}")
         t, w = t1, w_new
     return SignFlowPath(segments, events)
 

@@ -393,6 +393,16 @@ def model_loss_fn(pb: Problem) -> Callable:
 # --------------------------------------------------------------------------------------
 # lambda_max
 # --------------------------------------------------------------------------------------
+def _norm(w):
+    """``||w||_2`` (a 0-d tensor); where the sum of squares overflows (entries beyond ~1e154), as
+    ``m ||w / m||_2`` with ``m = max |w_i|`` (the direct value everywhere else, unchanged)."""
+    n = w.norm()
+    if bool(n.isfinite()):
+        return n
+    m = w.abs().max()
+    return m * (w / m).norm()
+
+
 def lanczos(hv: Callable, dim: int, *, iters: int = tol.LANCZOS_ITERS, seed: int = 0, dtype=None, device=None):
     """Largest eigenpair of a symmetric operator from ``iters`` Lanczos steps with full
     reorthogonalisation. Returns ``(ritz_value, ritz_vector)``; the Ritz value is a lower
@@ -418,7 +428,7 @@ def lanczos(hv: Callable, dim: int, *, iters: int = tol.LANCZOS_ITERS, seed: int
         w = w - Q[: j + 1].T @ (Q[: j + 1] @ w)  # full reorthogonalisation (twice is enough)
         w = w - Q[: j + 1].T @ (Q[: j + 1] @ w)
         alpha.append(float(a))
-        bnorm = float(w.norm())
+        bnorm = float(_norm(w))
         if j == k - 1 or bnorm <= tol.LANCZOS_BREAKDOWN * max(1.0, abs(alpha[0])):
             break
         beta.append(bnorm)
@@ -445,7 +455,7 @@ def power_iteration(hv: Callable, dim: int, *, iters: int = 500, seed: int = 0, 
     v = v / v.norm()
     for _ in range(iters):
         w = hv(v)
-        nw = w.norm()
+        nw = _norm(w)
         if float(nw) == 0.0:
             return 0.0
         v = w / nw
@@ -764,8 +774,6 @@ def smoothness_at(pb: Problem, Wt, *, lanczos_iters: int = tol.LANCZOS_ITERS, re
     (best of sign iterations and ``tr H``), ``trace`` (``tr H``), optional ``l11_cauchy``;
     with ``dense`` (default: ``P <= tol.DENSE_MAX_PARAMS``) also ``lambda_max_dense``."""
     pb, Wt = _pw(pb, Wt)
-    import torch
-
     lanczos_iters = check_int(lanczos_iters, "lanczos_iters", 1)
     restarts = check_int(restarts, "restarts", 0)
     sign_iters = check_int(sign_iters, "sign_iters", 0)
@@ -774,6 +782,19 @@ def smoothness_at(pb: Problem, Wt, *, lanczos_iters: int = tol.LANCZOS_ITERS, re
     if dense is not None:
         dense = check_bool(dense, "dense")
     seed = check_int(seed, "seed", 0)
+    try:
+        return _smoothness_at(pb, Wt, lanczos_iters, restarts, sign_iters, cauchy_probes, dense, seed)
+    except ValueError as e:
+        if str(e).startswith("hv:"):  # the HVPs of this problem overflow: the Hessian ~ x x^T exceeds float64
+            raise ValueError(f"pb: the Hessian-vector products of this problem exceed float64 (inputs too large, "
+                             f"|x|^2 beyond 1.8e308): {e}") from None
+        raise
+
+
+def _smoothness_at(pb: Problem, Wt, lanczos_iters: int, restarts: int, sign_iters: int, cauchy_probes: int,
+                   dense: bool | None, seed: int) -> dict:
+    import torch
+
     hv = hvp_fn(pb, Wt)
     lam, vec = lanczos(hv, pb.P, iters=lanczos_iters, seed=seed, dtype=pb.dtype, device=pb.device)
     P = probabilities(pb, Wt)
@@ -815,7 +836,12 @@ def smoothness_along_path(snapshots: Iterable, X, y, c: int | None = None, *, bi
             Wt = pb.params(snap)
         except ValueError as e:
             raise ValueError(f"snapshots: snapshot {i}: {e}") from None
-        rows.append(smoothness_at(pb, Wt, **kw))
+        try:
+            rows.append(smoothness_at(pb, Wt, **kw))
+        except ValueError as e:
+            if str(e).startswith("pb:"):  # the problem is built from X alone: its Hessian scale is that of X
+                raise ValueError(f"X: {str(e).removeprefix('pb: ')}") from None
+            raise
     if not rows:
         raise ValueError("snapshots: need at least one snapshot")
     out = {k: [r[k] for r in rows] for k in rows[0]}
