@@ -348,6 +348,18 @@ def _apply(hvp: HVP, V: np.ndarray) -> np.ndarray:
     return np.stack(cols, axis=1)
 
 
+def _cauchy_products(hvp, d, probes, rng) -> np.ndarray:
+    """``H V`` for ``probes`` standard Cauchy probe vectors (the columns of ``V``, shape ``(d, probes)``),
+    after checking the arguments of the row-ell_1 estimators."""
+    check_callable(hvp, "hvp")
+    d = check_int(d, "d", 1)
+    probes = check_int(probes, "probes", 1)
+    check_memory(3 * d * probes, "probes", "float64 values (d x probes)")
+    rng = np.random.default_rng(check_seed(rng, "rng"))
+    V = rng.standard_cauchy((d, probes))
+    return _apply(hvp, V)
+
+
 def cauchy_row_l1(hvp: HVP, d: int, probes: int, rng=None) -> np.ndarray:
     """Estimate the row ell_1 norms ``r_i = sum_j |H_ij|`` from ``probes`` HVPs with Cauchy vectors.
 
@@ -359,13 +371,7 @@ def cauchy_row_l1(hvp: HVP, d: int, probes: int, rng=None) -> np.ndarray:
     ``1 / (4 n f(m)^2)`` with the half-Cauchy density ``f(r) = 1/(pi r)``).
     ``sum_i r_i = ||H||_{1,1}`` and ``mean_i r_i = ||H||_{1,1} / d``.
     """
-    check_callable(hvp, "hvp")
-    d = check_int(d, "d", 1)
-    probes = check_int(probes, "probes", 1)
-    check_memory(3 * d * probes, "probes", "float64 values (d x probes)")
-    rng = np.random.default_rng(check_seed(rng, "rng"))
-    V = rng.standard_cauchy((d, probes))
-    HV = _apply(hvp, V)
+    HV = _cauchy_products(hvp, d, probes, rng)
     return np.median(np.abs(HV), axis=1)
 
 
@@ -387,13 +393,7 @@ def cauchy_row_l1_estimators(hvp: HVP, d: int, probes: int, rng=None) -> dict[st
     ``d >= 1`` and ``probes >= 1`` integers (a ``d x probes`` array must fit in memory), ``rng`` as
     for :func:`theorycheck.core.validation.check_seed`; else ``ValueError`` naming the parameter.
     """
-    check_callable(hvp, "hvp")
-    d = check_int(d, "d", 1)
-    probes = check_int(probes, "probes", 1)
-    check_memory(3 * d * probes, "probes", "float64 values (d x probes)")
-    rng = np.random.default_rng(check_seed(rng, "rng"))
-    V = rng.standard_cauchy((d, probes))
-    HV = _apply(hvp, V)
+    HV = _cauchy_products(hvp, d, probes, rng)
     q1, q3 = np.percentile(HV, [25, 75], axis=1)
     return {"half_iqr": (q3 - q1) / 2, "median_abs": np.median(np.abs(HV), axis=1)}
 
