@@ -202,6 +202,24 @@ def test_a_check_calling_sys_exit_is_a_crash_and_strict_fails(tmp_path):
     assert "--strict: exit 1: 1 claim(s) not confirmed as printed: ZZEXIT.d_corrected (corrected)" in p2.stderr
 
 
+def test_a_check_raising_keyboardinterrupt_is_a_crash_when_sigint_is_ignored(tmp_path):
+    # a run started in the background by a shell has SIGINT ignored: no Ctrl-C can arrive, so a
+    # KeyboardInterrupt is the check's own (before: the run stopped with exit 130, "interrupted")
+    import os
+    import signal
+    from pathlib import Path
+
+    f = tmp_path / "exiting.py"
+    f.write_text(EXITING)
+    root = str(Path(__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    p = subprocess.run([sys.executable, "-m", "theorycheck", "verify", "--claims", str(f), "--only", "ZZEXIT",
+                        "--strict"], capture_output=True, text=True, timeout=300, env=env,
+                       preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    assert p.returncode == 2, p.stdout + p.stderr
+    assert "2 check(s) crashed: ZZEXIT.a_exits, ZZEXIT.b_raises" in p.stderr
+
+
 def test_rerun_command_with_v_and_for_claims_that_do_not_hold(tmp_path):
     f = tmp_path / "exiting.py"
     f.write_text(EXITING)

@@ -170,7 +170,10 @@ def test_ctrl_c_then_rerun_resumes(tmp_path):
     env = {**os.environ, "TC_TEST_LOG": str(log), "TC_TEST_BLOCK": "1"}
     cmd = [sys.executable, "-m", "theorycheck", "verify", "--claims", str(f), "--only", "TINT",
            "--store", str(tmp_path / "store")]
-    p = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # SIGINT back to its default in the child: pytest itself may run with SIGINT ignored (started
+    # in the background by a shell), and a child would inherit that and never see the Ctrl-C
+    p = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     # wait for the marker: each poll waits on the subprocess (which raises TimeoutExpired while it
     # runs); a bounded number of polls, no assertion on elapsed time
     for _ in range(1200):

@@ -61,11 +61,15 @@ class _SigintWatch:
 def watch_sigint() -> Iterator[_SigintWatch]:
     """While active, a real SIGINT (Ctrl-C) sets ``watch.fired`` and raises ``KeyboardInterrupt``
     as usual, so a ``KeyboardInterrupt`` raised by a check's own code can be told apart from the
-    user's. Outside the main thread, or when SIGINT is not Python's default handler, every
-    ``KeyboardInterrupt`` counts as the user's."""
+    user's. When SIGINT is ignored (a process started in the background by a shell), no Ctrl-C
+    can arrive, so every ``KeyboardInterrupt`` is a check's own. Outside the main thread, or when
+    SIGINT has another handler, every ``KeyboardInterrupt`` counts as the user's."""
     w = _SigintWatch()
-    if threading.current_thread() is not threading.main_thread() or \
-            signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+    main = threading.current_thread() is threading.main_thread()
+    if main and signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        yield w
+        return
+    if not main or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
         w.blind = True
         yield w
         return
